@@ -1,0 +1,110 @@
+"""The `standpunt` command: one entry point for every stage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from pipelines.errors import IngestError, StandpuntError
+from pipelines.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_document
+from pipelines.inputs import expand_inputs
+from pipelines.segment import segment
+
+
+def _ingest_options(args: argparse.Namespace) -> IngestOptions:
+    return IngestOptions(max_bytes=int(args.max_size_mb * 1024 * 1024))
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    files, unmatched = expand_inputs(args.inputs)
+    for item in unmatched:
+        print(f"standpunt: {item}: no letters found", file=sys.stderr)
+    if not files:
+        print("standpunt: nothing to segment", file=sys.stderr)
+        return 2
+    options = _ingest_options(args)
+    out = None
+    if args.out:
+        out_path = Path(args.out)
+        try:
+            out_path.parent.mkdir(parents=True, exist_ok=True)
+            out = out_path.open("w", encoding="utf-8")
+        except OSError as exc:
+            print(f"standpunt: {out_path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    ok = failed = total = 0
+    try:
+        for path in files:
+            try:
+                document = read_document(path, options)
+                paragraphs = segment(document)
+                if not paragraphs:
+                    raise IngestError(str(path), "no-paragraphs", "no paragraphs found (only letterhead or furniture)")
+            except IngestError as exc:
+                failed += 1
+                print(f"standpunt: {exc}", file=sys.stderr)
+                continue
+            for warning in document.warnings:
+                print(f"standpunt: warning: {warning}", file=sys.stderr)
+            ok += 1
+            total += len(paragraphs)
+            if out is not None:
+                for paragraph in paragraphs:
+                    out.write(json.dumps(paragraph.as_record(document.id, str(path)), ensure_ascii=False) + "\n")
+            else:
+                _print_readably(document, paragraphs)
+    finally:
+        if out is not None:
+            out.close()
+    where = f" -> {args.out}" if args.out else ""
+    print(f"standpunt: {ok} letters, {total} paragraphs, {failed} failed{where}", file=sys.stderr)
+    return 1 if ok == 0 else 0
+
+
+def _print_readably(document, paragraphs) -> None:
+    meta = {k: v for k, v in document.metadata.as_dict().items() if v}
+    print(f"== {document.id} ({document.source})")
+    for key, value in meta.items():
+        print(f"   {key}: {value}")
+    heading = None
+    for paragraph in paragraphs:
+        if paragraph.heading != heading and paragraph.heading:
+            print(f"\n   # {paragraph.heading}")
+        heading = paragraph.heading
+        spans = ", ".join(f"{a}-{b}" for a, b in paragraph.spans)
+        print(f"\n   [{paragraph.index}] ({spans})")
+        print(textwrap.fill(paragraph.text, width=100, initial_indent="   ", subsequent_indent="   "))
+    print()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="standpunt",
+        description="Stance of replies to auditors' findings, paragraph by paragraph.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    seg = sub.add_parser("segment", help="split letters into paragraphs (no labels)")
+    seg.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs")
+    seg.add_argument("--out", metavar="FILE.jsonl", help="write one JSON line a paragraph here instead of printing")
+    seg.add_argument("--max-size-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help="skip files larger than this (default 20)")
+    seg.set_defaults(func=cmd_segment)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StandpuntError as exc:
+        print(f"standpunt: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("standpunt: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

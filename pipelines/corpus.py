@@ -1,0 +1,234 @@
+"""The annotated corpus: validated records -> datasets.Dataset of paragraphs,
+split by letter.
+
+Every record is checked against data/corpus/README.md before anything trains
+or scores on it, because one shifted span silently teaches the model the
+wrong words. Splits are by letter (paragraphs of one letter share wording)
+and synthetic letters never reach dev (no score is ever reported on them)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.errors import CorpusError
+
+LABELS = ("agree", "acknowledge", "pushback", "none")
+SOURCES = ("real", "synthetic")
+_REQUIRED = {"id": str, "source": str, "text": str, "paragraphs": list}
+_OPTIONAL = {"source_url": (str, type(None)), "title": (str, type(None)), "date": (str, type(None)),
+             "sender": (str, type(None)), "auditor": (str, type(None)), "complete": (bool, type(None))}
+_PARAGRAPH_REQUIRED = {"text": str, "spans": list, "label": str}
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def validate_record(record: object, path: str, line: int) -> dict:
+    """Return the record if it keeps every invariant, else raise CorpusError."""
+    if not isinstance(record, dict):
+        raise CorpusError(path, line, f"expected a JSON object, got {type(record).__name__}")
+    for key, kind in _REQUIRED.items():
+        if key not in record:
+            raise CorpusError(path, line, f"missing field '{key}'")
+        if not isinstance(record[key], kind):
+            raise CorpusError(path, line, f"field '{key}' must be {kind.__name__}, got {type(record[key]).__name__}")
+    for key, kinds in _OPTIONAL.items():
+        if key in record and not isinstance(record[key], kinds):
+            raise CorpusError(path, line, f"field '{key}' has type {type(record[key]).__name__}")
+    if not record["id"].strip():
+        raise CorpusError(path, line, "empty 'id'")
+    if record["source"] not in SOURCES:
+        raise CorpusError(path, line, f"letter {record['id']}: source '{record['source']}' is not one of {', '.join(SOURCES)}")
+    text = record["text"]
+    previous_end = 0
+    for number, paragraph in enumerate(record["paragraphs"]):
+        where = f"letter {record['id']} paragraph {number}"
+        if not isinstance(paragraph, dict):
+            raise CorpusError(path, line, f"{where}: expected an object")
+        for key, kind in _PARAGRAPH_REQUIRED.items():
+            if key not in paragraph:
+                raise CorpusError(path, line, f"{where}: missing field '{key}'")
+            if not isinstance(paragraph[key], kind):
+                raise CorpusError(path, line, f"{where}: field '{key}' must be {kind.__name__}")
+        if paragraph["label"] not in LABELS:
+            raise CorpusError(path, line, f"{where}: unknown label '{paragraph['label']}' (expected one of {', '.join(LABELS)})")
+        heading = paragraph.get("heading")
+        if heading is not None and not isinstance(heading, str):
+            raise CorpusError(path, line, f"{where}: 'heading' must be a string or null")
+        spans = paragraph["spans"]
+        if not spans:
+            raise CorpusError(path, line, f"{where}: no spans")
+        for span in spans:
+            if (
+                not isinstance(span, list)
+                or len(span) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in span)
+            ):
+                raise CorpusError(path, line, f"{where}: span {span!r} is not a pair of integers")
+            start, end = span
+            if not 0 <= start < end <= len(text):
+                raise CorpusError(path, line, f"{where}: span [{start}, {end}] lies outside the text (length {len(text)})")
+            if start < previous_end:
+                raise CorpusError(path, line, f"{where}: span [{start}, {end}] overlaps or precedes the previous span (ends at {previous_end})")
+            previous_end = end
+        joined = fold(" ".join(text[a:b] for a, b in spans))
+        if joined != fold(paragraph["text"]):
+            cut = next((i for i, (x, y) in enumerate(zip(joined, fold(paragraph["text"]))) if x != y), min(len(joined), len(fold(paragraph["text"]))))
+            raise CorpusError(
+                path, line,
+                f"{where}: text does not match its spans (first difference at character {cut}: "
+                f"spans give {joined[cut:cut + 30]!r}, text has {fold(paragraph['text'])[cut:cut + 30]!r})",
+            )
+    return record
+
+
+def read_records(path: str | Path) -> list[dict]:
+    """All records of a corpus file, validated. Raises CorpusError on the first bad one."""
+    path = Path(path)
+    shown = str(path)
+    if not path.exists():
+        raise CorpusError(shown, 0, "file does not exist")
+    records: list[dict] = []
+    seen: dict[str, int] = {}
+    try:
+        content = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(shown, 0, f"not UTF-8: {exc.reason} at byte {exc.start}") from exc
+    for number, raw in enumerate(content.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(shown, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        validate_record(record, shown, number)
+        if record["id"] in seen:
+            raise CorpusError(shown, number, f"duplicate letter id '{record['id']}' (first on line {seen[record['id']]})")
+        seen[record["id"]] = number
+        records.append(record)
+    if not records:
+        raise CorpusError(shown, 0, "no records (empty file)")
+    return records
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def paragraph_rows(records: list[dict], file_name: str = "") -> list[dict]:
+    """One row a paragraph, with what training and error analysis need."""
+    rows = []
+    for record in records:
+        for index, paragraph in enumerate(record["paragraphs"]):
+            rows.append({
+                "letter": record["id"],
+                "paragraph": index,
+                "text": fold(paragraph["text"]),
+                "heading": paragraph.get("heading"),
+                "label": paragraph["label"],
+                "source": record["source"],
+                "sender": record.get("sender"),
+                "auditor": record.get("auditor"),
+                "date": record.get("date"),
+                "file": file_name,
+            })
+    return rows
+
+
+def to_dataset(rows: list[dict]):
+    """rows -> datasets.Dataset with a ClassLabel `label_id` next to `label`."""
+    from datasets import ClassLabel, Dataset, Features, Value
+
+    features = Features({
+        "letter": Value("string"), "paragraph": Value("int32"), "text": Value("string"),
+        "heading": Value("string"), "label": Value("string"), "source": Value("string"),
+        "sender": Value("string"), "auditor": Value("string"), "date": Value("string"),
+        "file": Value("string"), "label_id": ClassLabel(names=list(LABELS)),
+    })
+    data = {key: [row[key] for row in rows] for key in features if key != "label_id"}
+    data["label_id"] = [LABELS.index(row["label"]) for row in rows]
+    return Dataset.from_dict(data, features=features)
+
+
+def _rarest_label(record: dict) -> int:
+    present = {p["label"] for p in record["paragraphs"]}
+    # pushback is rarest in real letters, then acknowledge, agree, none.
+    for rank, label in enumerate(("pushback", "acknowledge", "agree", "none")):
+        if label in present:
+            return rank
+    return 4
+
+
+def split_letters(records: list[dict], dev_fraction: float, seed: int) -> tuple[list[dict], list[dict]]:
+    """Real letters split into train/dev by letter, stratified by the rarest
+    label a letter holds so that dev sees every label; synthetic letters all
+    go to train. Deterministic for a seed and independent of file order."""
+    if not 0.0 < dev_fraction < 1.0:
+        raise ValueError(f"dev_fraction must lie between 0 and 1, got {dev_fraction}")
+    real = sorted((r for r in records if r["source"] == "real"), key=lambda r: r["id"])
+    synthetic = [r for r in records if r["source"] != "real"]
+    rng = random.Random(seed)
+    groups: dict[int, list[dict]] = {}
+    for record in real:
+        groups.setdefault(_rarest_label(record), []).append(record)
+    train, dev = [], []
+    for rank in sorted(groups):
+        group = groups[rank]
+        rng.shuffle(group)
+        n_dev = round(len(group) * dev_fraction)
+        dev.extend(group[:n_dev])
+        train.extend(group[n_dev:])
+    return train + synthetic, dev
+
+
+@dataclass
+class CorpusSplits:
+    train: object  # datasets.Dataset
+    dev: object
+    train_letters: list[str]
+    dev_letters: list[str]
+    files: dict[str, str]  # file name -> sha256
+
+
+def load_splits(
+    real_files: list[str | Path],
+    synthetic_files: list[str | Path] = (),
+    dev_fraction: float = 0.3,
+    seed: int = 13,
+) -> CorpusSplits:
+    """Train/dev datasets of paragraphs. Files listed as synthetic must hold
+    only synthetic letters and the other way round, so nothing is mixed up."""
+    real_records, synthetic_records, files = [], [], {}
+    for path in real_files:
+        records = read_records(path)
+        for record in records:
+            if record["source"] != "real":
+                raise CorpusError(str(path), 0, f"letter {record['id']} is synthetic but the file is listed as real data")
+        real_records += [(r, Path(path).name) for r in records]
+        files[Path(path).name] = file_sha256(path)
+    for path in synthetic_files:
+        records = read_records(path)
+        synthetic_records += [(r, Path(path).name) for r in records if r["source"] == "synthetic"]
+        files[Path(path).name] = file_sha256(path)
+    origin = {r["id"]: name for r, name in real_records + synthetic_records}
+    train_records, dev_records = split_letters([r for r, _ in real_records + synthetic_records], dev_fraction, seed)
+
+    def rows(records):
+        out = []
+        for record in records:
+            out += paragraph_rows([record], origin[record["id"]])
+        return out
+
+    return CorpusSplits(
+        train=to_dataset(rows(train_records)),
+        dev=to_dataset(rows(dev_records)),
+        train_letters=[r["id"] for r in train_records],
+        dev_letters=[r["id"] for r in dev_records],
+        files=files,
+    )

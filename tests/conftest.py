@@ -1,0 +1,56 @@
+"""Shared fixtures: paths into the bundled data and builders for bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+EXAMPLES = ROOT / "data" / "examples"
+
+
+def corpus_record(file_name: str, prefix: str) -> dict:
+    for line in (CORPUS / file_name).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            if record["id"].startswith(prefix):
+                return record
+    raise KeyError(prefix)
+
+
+@pytest.fixture(scope="session")
+def seed_record() -> dict:
+    return corpus_record("real.jsonl", "000_")
+
+
+@pytest.fixture
+def make_pdf(tmp_path):
+    """Write a small PDF with reportlab; `pages` is a list of lists of lines
+    (None draws only an image, as a scan would)."""
+
+    def build(name: str, pages: list[list[str] | None]) -> Path:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfgen import canvas
+
+        path = tmp_path / name
+        pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+        for lines in pages:
+            if lines is None:
+                pdf.setFillGray(0.3)
+                pdf.rect(72, 400, 300, 200, fill=1)  # a "scanned" page: graphics, no text
+            else:
+                y = 780
+                for line in lines:
+                    if line:
+                        pdf.drawString(72, y, line)
+                        y -= 13
+                    else:
+                        y -= 14
+            pdf.showPage()
+        pdf.save()
+        return path
+
+    return build

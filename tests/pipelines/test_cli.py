@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+import shutil
+
+from pipelines.cli import main
+from pipelines.inputs import expand_inputs
+from tests.conftest import EXAMPLES
+
+KEYS = {"letter", "source", "paragraph", "text", "spans", "heading"}
+
+
+def test_segment_folder_to_jsonl(tmp_path, capsys):
+    out = tmp_path / "out" / "paragraphs.jsonl"
+    assert main(["segment", str(EXAMPLES), "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and all(set(row) == KEYS for row in rows)
+    letters = {row["letter"] for row in rows}
+    assert "000_seed-aenm-vo2025" in letters and len(letters) == 5  # the .pdf and .txt seed share a stem
+    assert {row["source"].rsplit(".", 1)[1] for row in rows} == {"txt", "pdf"}
+    seed_pdf = [row for row in rows if row["source"].endswith(".pdf")]
+    assert [row["paragraph"] for row in seed_pdf] == list(range(9))
+    assert "6 letters" in capsys.readouterr().err
+
+
+def test_bad_letters_are_reported_and_skipped(tmp_path, capsys):
+    shutil.copy(EXAMPLES / "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010.txt", tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "only-furniture.txt").write_text("Hoogachtend,\n\nDe minister van Financiën,\n")
+    out = tmp_path / "p.jsonl"
+    assert main(["segment", str(tmp_path), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'empty.txt'}: file is empty" in err
+    assert f"{tmp_path / 'binary.txt'}: binary data" in err
+    assert f"{tmp_path / 'only-furniture.txt'}: no paragraphs found" in err
+    assert "1 letters" in err and "3 failed" in err
+    assert {json.loads(line)["letter"] for line in out.read_text().splitlines()} == {"good"}
+
+
+def test_all_inputs_bad_gives_nonzero_exit(tmp_path, capsys):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["segment", str(tmp_path / "empty.txt")]) == 1
+    assert main(["segment", str(tmp_path / "nothing-here-*.txt")]) == 2
+    capsys.readouterr()
+
+
+def test_readable_print(capsys):
+    assert main(["segment", str(EXAMPLES / "000_seed-aenm-vo2025.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "# Beheersing beslistermijnen asielprocedure" in out
+    assert "sender: Minister van Asiel en Migratie" in out
+
+
+def test_expand_inputs_files_folders_globs(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("x")
+    (tmp_path / "a" / "y.pdf").write_text("y")
+    (tmp_path / "a" / "notes.xml").write_text("z")
+    (tmp_path / "a" / ".hidden").mkdir()
+    (tmp_path / "a" / ".hidden" / "h.txt").write_text("h")
+    files, unmatched = expand_inputs([str(tmp_path / "a"), str(tmp_path / "a" / "*.txt"), str(tmp_path / "none*.txt")])
+    assert [f.name for f in files] == ["x.txt", "y.pdf"]
+    assert unmatched == [str(tmp_path / "none*.txt")]
