@@ -92,7 +92,9 @@ class _Cursor:
         return chunk
 
 
-def read_e5_file(path: str | Path) -> E5File:
+def read_e5_file(path: str | Path, tensors: bool = True) -> E5File:
+    """Parse the file; with tensors=False only the header and vocabulary
+    (enough to build the tokenizer, without dequantising 118M weights)."""
     data = Path(path).read_bytes()
     if data[:4] != MAGIC:
         raise E5FormatError(f"{path}: not an E5S1 model file (magic {data[:4]!r})")
@@ -117,7 +119,10 @@ def read_e5_file(path: str | Path) -> E5File:
         normalisation[code] = list(struct.unpack_from(f"<{count}I", norm_raw, pos))
         pos += 4 * count
 
-    tensors: dict[str, np.ndarray] = {}
+    vocabulary = E5Vocabulary(pieces, scores, bos, eos, pad, unk, normalisation)
+    if not tensors:
+        return E5File(header, vocabulary, {})
+    arrays: dict[str, np.ndarray] = {}
     for _ in range(cur.take("<i")):
         name = cur.raw(cur.take("<H")).decode("ascii")
         dtype = cur.raw(1)[0]
@@ -126,10 +131,9 @@ def read_e5_file(path: str | Path) -> E5File:
             raise E5FormatError(f"tensor {name} lies past the end of the file")
         raw = np.frombuffer(data, dtype=np.uint8, count=nbytes, offset=offset)
         if dtype == DTYPE_F32:
-            tensors[name] = raw.view("<f4").astype(np.float32)[:count]
+            arrays[name] = raw.view("<f4").astype(np.float32)[:count]
         elif dtype == DTYPE_Q4_0:
-            tensors[name] = dequantise_q4_0(raw, count)
+            arrays[name] = dequantise_q4_0(raw, count)
         else:
             raise E5FormatError(f"tensor {name} has unknown dtype {dtype}")
-    vocabulary = E5Vocabulary(pieces, scores, bos, eos, pad, unk, normalisation)
-    return E5File(header, vocabulary, tensors)
+    return E5File(header, vocabulary, arrays)

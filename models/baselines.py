@@ -1,0 +1,139 @@
+"""Baselines behind the same predict(texts) -> Prediction interface as the
+trained model, so every score table shows what the transformer adds.
+
+- majority: the most frequent training label;
+- lexicon: the cue phrases of data/corpus/ANNOTATION.md with negation
+  handling and the rule book's precedence (pushback > agree > acknowledge);
+- tfidf: word and bigram TF-IDF with class-balanced logistic regression."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from models.classifier import LABELS
+from models.stance_model import Prediction
+
+
+class MajorityBaseline:
+    name = "majority"
+
+    def __init__(self) -> None:
+        self.label = "none"
+        self.distribution = np.full(len(LABELS), 1 / len(LABELS))
+
+    def fit(self, texts: list[str], labels: list[str]) -> "MajorityBaseline":
+        counts = Counter(labels)
+        self.label = counts.most_common(1)[0][0]
+        self.distribution = np.array([counts[label] / len(labels) for label in LABELS])
+        return self
+
+    def predict(self, texts: list[str]) -> Prediction:
+        scores = np.tile(self.distribution, (len(texts), 1)).astype(np.float32)
+        return Prediction([self.label] * len(texts), scores)
+
+
+# Cue phrases from ANNOTATION.md (labels table, rules and adjudication conventions).
+_CUES: dict[str, list[str]] = {
+    "pushback": [
+        r"(?:ben|zijn) het (?:hier )?niet (?:mee )?eens", r"\boneens\b", r"herken(?:nen)? (?:mij|me|ons|wij|ik) (?:mij |me |ons )?niet",
+        r"\bniet herken", r"nuancer", r"genuanceerd(?:er)? beeld", r"belangrijkste oorzaak", r"\bacht(?:en)? (?:dit|dat|het) niet (?:noodzakelijk|nodig|wenselijk)",
+        r"neem(?:t|en)? (?:deze|die|de|uw) aanbeveling(?:en)? niet over", r"niet over\b", r"\bonvolledig", r"\bten onrechte", r"\bonterecht",
+        r"gaat (?:ons|mij|het kabinet)? ?(?:echter )?te ver", r"\bwijs(?:t|en)? (?:ik|wij|het kabinet)? ?(?:deze|die|dit)? ?af\b", r"niet (?:de|onze|mijn) verantwoordelijkheid",
+        r"\bbetreur", r"(?:doet|doen) geen recht", r"niet (?:terecht|juist|correct)", r"\bte (?:negatief|streng|somber|eenzijdig)",
+        r"kanttekening", r"buiten (?:onze|mijn) invloed", r"\bniet van toepassing",
+    ],
+    "agree": [
+        r"\bonderschrijf", r"\bonderschrijven", r"\bik deel\b", r"\bwij delen\b", r"\bdeel(?:t|en)? (?:ik|wij|het kabinet) (?:uw|de|die|deze)",
+        r"\bterecht (?:constateert|stelt|wijst|concludeert|merkt)", r"neem(?:t|en)? (?:ik |wij |het kabinet )?(?:de|deze|uw|alle) aanbeveling(?:en)? over",
+        r"aanbeveling(?:en)? (?:neem|nemen) (?:ik|wij) over", r"(?:zal|zullen) (?:uw|de|deze) aanbeveling(?:en)? (?:opvolgen|uitvoeren|overnemen)",
+        r"\b(?:blij|verheugd) (?:dat|met)", r"\b(?:ben|is|zijn) het (?:hiermee |daarmee )?eens", r"sluit(?:en)? (?:mij|me|ons|zich) aan bij",
+        r"voer(?:t|en)? (?:ik|wij) (?:deze|die|de) aanbeveling uit", r"\bdeel(?:t|en)? (?:de|deze|die|uw) (?:conclusie|analyse|zorg|mening)",
+    ],
+    "acknowledge": [
+        r"\bherken(?:t|nen)? (?:de|het|deze|die|uw)\b", r"\bherken(?:t|nen)? (?:ik|wij)\b", r"neem(?:t|en)? kennis", r"\bzal (?:ik )?bezien", r"\bbezien of",
+        r"\baansporing", r"\bal gestart", r"\bter harte", r"\bin gesprek", r"\bonderken", r"geeft (?:mij|ons) geen aanleiding",
+        r"\bga(?:an)? (?:ik|wij) na\b", r"\bzal (?:ik|het kabinet) (?:verkennen|onderzoeken)", r"\baandachtspunt",
+    ],
+}
+_COMPILED = {label: [re.compile(c, re.I) for c in cues] for label, cues in _CUES.items()}
+_NEGATION = re.compile(r"\b(?:niet|geen|nauwelijks|allerminst)\b", re.I)
+
+
+class LexiconBaseline:
+    name = "lexicon"
+
+    def fit(self, texts: list[str], labels: list[str]) -> "LexiconBaseline":
+        return self
+
+    @staticmethod
+    def label_of(text: str) -> tuple[str, dict[str, int]]:
+        hits = {label: 0 for label in LABELS}
+        for label, patterns in _COMPILED.items():
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    if label == "agree":
+                        # "ik deel uw conclusie niet", "niet eens": an agreement cue negated nearby is pushback
+                        window = text[max(0, match.start() - 25) : match.end() + 25]
+                        if _NEGATION.search(window):
+                            hits["pushback"] += 1
+                            continue
+                    hits[label] += 1
+        for label in ("pushback", "agree", "acknowledge"):  # the rule book's precedence
+            if hits[label]:
+                return label, hits
+        return "none", hits
+
+    def predict(self, texts: list[str]) -> Prediction:
+        labels, rows = [], []
+        for text in texts:
+            label, hits = self.label_of(text)
+            labels.append(label)
+            row = np.array([hits[label_] for label_ in LABELS], dtype=np.float32) + 0.25
+            row[LABELS.index(label)] += 2.0
+            rows.append(row / row.sum())
+        return Prediction(labels, np.array(rows, dtype=np.float32).reshape(len(texts), len(LABELS)))
+
+
+class TfidfBaseline:
+    name = "tfidf"
+
+    def __init__(self, seed: int = 13) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        self.pipeline = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True),
+            LogisticRegression(class_weight="balanced", max_iter=2000, C=4.0, random_state=seed),
+        )
+
+    def fit(self, texts: list[str], labels: list[str]) -> "TfidfBaseline":
+        self.pipeline.fit(texts, labels)
+        return self
+
+    def predict(self, texts: list[str]) -> Prediction:
+        if not texts:
+            return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
+        probabilities = self.pipeline.predict_proba(texts)
+        classes = list(self.pipeline.classes_)
+        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        for column, label in enumerate(classes):
+            scores[:, LABELS.index(label)] = probabilities[:, column]
+        return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
+
+
+BASELINES = {"majority": MajorityBaseline, "lexicon": LexiconBaseline, "tfidf": TfidfBaseline}
+
+
+def make_baseline(name: str, train_texts: list[str] = (), train_labels: list[str] = ()):
+    if name not in BASELINES:
+        raise ValueError(f"unknown baseline '{name}' (known: {', '.join(BASELINES)})")
+    baseline = BASELINES[name]()
+    if name != "lexicon":
+        if not train_texts:
+            raise ValueError(f"baseline '{name}' needs training texts")
+        baseline.fit(list(train_texts), list(train_labels))
+    return baseline

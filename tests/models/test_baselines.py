@@ -1,0 +1,31 @@
+import numpy as np
+import pytest
+
+from models.baselines import LexiconBaseline, make_baseline
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Ik onderschrijf uw conclusie dat de beveiliging beter moet.", "agree"),
+        ("Ik neem de aanbeveling over en zal haar uitvoeren.", "agree"),
+        ("Ik deel uw conclusie niet: de cijfers zijn verouderd.", "pushback"),
+        ("Ik ben het niet eens met uw oordeel.", "pushback"),
+        ("Ik herken de knelpunten en zal bezien wat nodig is.", "acknowledge"),
+        ("Ik onderschrijf uw conclusie, maar de belangrijkste oorzaak is de hoge instroom.", "pushback"),
+        ("Hoogachtend, de minister.", "none"),
+    ],
+)
+def test_lexicon_cues_negation_and_precedence(text, label):
+    assert LexiconBaseline().predict([text]).labels == [label]
+
+
+def test_baselines_share_the_interface():
+    texts = ["Ik onderschrijf de conclusie.", "Ik deel dit niet.", "Met belangstelling gelezen.", "Ik herken de knelpunten."]
+    labels = ["agree", "pushback", "none", "acknowledge"]
+    for name in ("majority", "lexicon", "tfidf"):
+        prediction = make_baseline(name, texts, labels).predict(texts)
+        assert len(prediction.labels) == 4 and prediction.scores.shape == (4, 4)
+        assert np.allclose(prediction.scores.sum(axis=1), 1.0, atol=1e-5)
+    with pytest.raises(ValueError, match="unknown baseline"):
+        make_baseline("random")

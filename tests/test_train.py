@@ -1,0 +1,69 @@
+"""train.py end to end on a tiny random encoder: the run, its contents, the
+registered version and the champion alias."""
+
+import json
+
+import mlflow
+import pandas as pd
+from mlflow import MlflowClient
+
+import train
+from tests.conftest import ROOT
+
+
+def run_train(tiny_encoder, tmp_path, *extra):
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    argv = [
+        "--config", str(ROOT / "configs" / "default.yaml"), "--no-progress",
+        f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8",
+        "train.max_steps=2", "train.batch_size=4", "data.use_synthetic=false",
+        f"tracking.tracking_uri={uri}", f"output_dir={tmp_path / 'model'}", *extra,
+    ]
+    assert train.main(argv) == 0
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    return MlflowClient()
+
+
+def test_train_logs_run_registers_and_sets_champion(tiny_encoder, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path.parent)  # data paths resolve against the project, not the cwd
+    client = run_train(tiny_encoder, tmp_path)
+    experiment = client.get_experiment_by_name("standpunt-stance")
+    runs = client.search_runs([experiment.experiment_id])
+    assert len(runs) == 1
+    run = runs[0]
+    assert run.data.params["train.max_steps"] == "2"
+    assert run.data.params["model.finetune"] == "lora"
+    for key in ("dev_macro_f1", "dev_accuracy", "dev_agree_f1", "dev_pushback_recall", "baseline_tfidf_dev_macro_f1", "train_loss"):
+        assert key in run.data.metrics
+    assert run.data.tags["git_commit"]
+    assert len(run.data.tags["data.real.jsonl.sha256"]) == 64
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"dataset.json", "classification_report.txt", "confusion_matrix.png"} <= artifacts
+    version = client.get_model_version_by_alias("standpunt-stance", "champion")
+    assert str(version.version) == "1" and version.run_id == run.info.run_id
+
+    served = mlflow.pyfunc.load_model("models:/standpunt-stance@champion")
+    frame = served.predict(pd.DataFrame({"text": ["Ik onderschrijf uw conclusie.", "Hoogachtend,"]}))
+    assert list(frame.columns) == ["label", "agree", "acknowledge", "pushback", "none"]
+    assert set(frame["label"]) <= {"agree", "acknowledge", "pushback", "none"}
+
+    metrics = json.loads((tmp_path / "model" / "metrics.json").read_text())
+    assert len(metrics["dev_predictions"]) == metrics["dev"]["n"] > 0
+    assert metrics["dataset"]["dev"]["labels"]["none"] > 0
+
+
+def test_champion_moves_only_when_beaten_or_promoted(tiny_encoder, tmp_path):
+    client = run_train(tiny_encoder, tmp_path)
+    first = client.get_run(client.get_model_version_by_alias("standpunt-stance", "champion").run_id).data.metrics["dev_macro_f1"]
+    # The same seed and data give the same score: not better, so the alias stays.
+    client = run_train(tiny_encoder, tmp_path)
+    assert str(client.get_model_version_by_alias("standpunt-stance", "champion").version) == "1"
+    assert first == client.get_run(client.get_model_version_by_alias("standpunt-stance", "champion").run_id).data.metrics["dev_macro_f1"]
+    client = run_train(tiny_encoder, tmp_path, "--promote")
+    assert str(client.get_model_version_by_alias("standpunt-stance", "champion").version) == "3"
+
+
+def test_bad_override_fails_before_training(capsys, tmp_path):
+    assert train.main(["--config", str(ROOT / "configs" / "default.yaml"), "train.epoch=3"]) == 2
+    assert "unknown key 'train.epoch'" in capsys.readouterr().err
