@@ -118,7 +118,8 @@ def _describe(annotation: Any) -> str:
     return "null" if annotation is type(None) else getattr(annotation, "__name__", str(annotation))
 
 
-def _build(cls, values: dict, where: str, prefix: str = ""):
+def build_dataclass(cls, values: dict, where: str, prefix: str = ""):
+    """A dataclass from a mapping, checking every key and type (shared by all configs)."""
     if not isinstance(values, dict):
         raise ConfigError(f"{where}: '{prefix.rstrip('.') or 'top level'}' must be a mapping")
     hints = typing.get_type_hints(cls)
@@ -137,7 +138,7 @@ def _build(cls, values: dict, where: str, prefix: str = ""):
             except ValueError:
                 pass
         if dataclasses.is_dataclass(annotation):
-            kwargs[f.name] = _build(annotation, value, where, f"{prefix}{f.name}.")
+            kwargs[f.name] = build_dataclass(annotation, value, where, f"{prefix}{f.name}.")
             continue
         if not _type_ok(value, annotation):
             raise ConfigError(f"{where}: key '{prefix}{f.name}' must be {_describe(annotation)}, got {value!r}")
@@ -173,8 +174,8 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     return key.strip().split("."), value
 
 
-def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> Config:
-    """Config from a YAML file (or the defaults) with `key=value` overrides."""
+def read_yaml_with_overrides(path: str | Path | None, overrides: list[str] = ()) -> tuple[dict, str]:
+    """(mapping, where) from a YAML file and `key=value` overrides, before validation."""
     values: dict = {}
     where = str(path) if path else "defaults"
     if path:
@@ -202,7 +203,13 @@ def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> Co
         node[keys[-1]] = value
     if overrides:
         where += " + overrides"
-    config = _build(Config, values, where)
+    return values, where
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> Config:
+    """Config from a YAML file (or the defaults) with `key=value` overrides."""
+    values, where = read_yaml_with_overrides(path, overrides)
+    config = build_dataclass(Config, values, where)
     _check(config, where)
     return config
 

@@ -99,6 +99,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return train.main(argv + args.overrides)
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import evaluate
+
+    return evaluate.main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="standpunt",
@@ -120,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--no-progress", action="store_true")
     tr.add_argument("overrides", nargs="*", metavar="key=value")
     tr.set_defaults(func=cmd_train)
+    ev = sub.add_parser("evaluate", help="score a model against annotated replies (same as python evaluate.py)", add_help=False)
+    ev.add_argument("rest", nargs=argparse.REMAINDER)
+    ev.set_defaults(func=cmd_evaluate)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Annotated replies + a model -> honest scores (see harness.py)."""

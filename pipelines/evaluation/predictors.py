@@ -1,0 +1,112 @@
+"""`--model` -> something with predict(texts) -> Prediction.
+
+Accepts a model folder, a registered-model URI (models:/name@alias,
+models:/name/3, runs:/id/model) or a baseline name. Where no registry exists
+yet (a fresh clone), the default falls back to the shipped model, the same
+one `standpunt predict` uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from models.baselines import BASELINES, make_baseline
+from models.classifier import LABELS
+from models.stance_model import Prediction, StanceModel
+from pipelines.errors import StandpuntError
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_MODEL = ROOT / "models" / "default"
+DEFAULT_MODEL_URI = "models:/standpunt-stance@champion"
+
+
+class ModelSpecError(StandpuntError):
+    """--model names nothing that can be loaded."""
+
+
+@dataclass
+class Predictor:
+    name: str
+    kind: str  # folder | registry | baseline
+    version: str | None
+    _predict: object = field(repr=False, default=None)
+
+    def predict(self, texts: list[str]) -> Prediction:
+        return self._predict(texts)
+
+
+def _registry_has(uri: str) -> bool:
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    from models import tracking
+
+    tracking_uri = tracking.tracking_uri()
+    if tracking_uri.startswith("sqlite:///") and not Path(tracking_uri[len("sqlite:///"):]).exists():
+        return False  # do not create an empty database just to look
+    name, _, alias = uri[len("models:/"):].partition("@")
+    try:
+        import mlflow
+
+        mlflow.set_tracking_uri(tracking_uri)
+        mlflow.set_registry_uri(tracking_uri)
+        MlflowClient().get_model_version_by_alias(name, alias)
+        return True
+    except MlflowException:
+        return False
+
+
+def _registry_predictor(uri: str) -> Predictor:
+    import mlflow
+    import pandas as pd
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    from models import tracking
+
+    tracking_uri = tracking.tracking_uri()
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+    version = None
+    if uri.startswith("models:/"):
+        name, _, rest = uri[len("models:/"):].partition("@")
+        try:
+            if rest:
+                version = str(MlflowClient().get_model_version_by_alias(name, rest).version)
+            else:
+                name, _, number = uri[len("models:/"):].partition("/")
+                version = number or None
+        except MlflowException as exc:
+            raise ModelSpecError(f"{uri}: not found in the registry at {tracking_uri}") from exc
+    try:
+        model = mlflow.pyfunc.load_model(uri)
+    except MlflowException as exc:
+        raise ModelSpecError(f"{uri}: cannot load from {tracking_uri}: {exc.message.splitlines()[0]}") from exc
+
+    def predict(texts: list[str]) -> Prediction:
+        if not texts:
+            return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
+        frame = model.predict(pd.DataFrame({"text": texts}))
+        return Prediction(list(frame["label"]), frame[list(LABELS)].to_numpy(dtype=np.float32))
+
+    return Predictor(uri, "registry", version, predict)
+
+
+def resolve_model(spec: str | None, baseline_training: tuple[list[str], list[str]] | None = None) -> Predictor:
+    """Load what --model names. Baselines train on `baseline_training`."""
+    if spec is None:
+        spec = DEFAULT_MODEL_URI if _registry_has(DEFAULT_MODEL_URI) else str(SHIPPED_MODEL)
+    if spec in BASELINES:
+        texts, labels = baseline_training or ([], [])
+        baseline = make_baseline(spec, texts, labels)
+        return Predictor(spec, "baseline", None, baseline.predict)
+    if spec.startswith(("models:/", "runs:/")):
+        return _registry_predictor(spec)
+    folder = Path(spec)
+    if folder.is_dir():
+        model = StanceModel.load(folder)
+        version = (model.metrics or {}).get("git_commit")
+        return Predictor(str(folder), "folder", version, model.predict)
+    raise ModelSpecError(f"{spec}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})")

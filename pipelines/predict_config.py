@@ -1,0 +1,54 @@
+"""Settings of `standpunt predict` and the summaries (configs/predict.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.config import ConfigError, build_dataclass, read_yaml_with_overrides
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PATH = ROOT / "configs" / "predict.yaml"
+STANCES = ("agree", "acknowledge", "pushback")
+
+
+@dataclass
+class FindingRule:
+    """A finding's stance: the first label in `order` that some paragraph of
+    the finding carries with at least its minimum probability; else none."""
+
+    order: list[str] = field(default_factory=lambda: ["pushback", "agree", "acknowledge"])
+    min_probability: dict = field(default_factory=lambda: {"pushback": 0.5, "agree": 0.0, "acknowledge": 0.0})
+
+
+@dataclass
+class SummaryConfig:
+    finding_rule: FindingRule = field(default_factory=FindingRule)
+    evidence: bool = True  # score the sentences of the deciding paragraphs for the evidence sentence
+    strongest_pushback: int = 20  # how many pushback paragraphs the archive summary lists
+
+
+@dataclass
+class PredictConfig:
+    model: str | None = None  # a model folder or models:/ URI; None: the champion, else models/default
+    batch_size: int = 32  # paragraphs per classifier batch
+    workers: int | None = None  # ingestion processes; None: the number of cores
+    max_size_mb: float = 20.0
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
+
+
+def load_predict_config(path: str | Path | None = DEFAULT_PATH, overrides: list[str] = ()) -> PredictConfig:
+    values, where = read_yaml_with_overrides(path if path and Path(path).exists() or path != DEFAULT_PATH else None, overrides)
+    config = build_dataclass(PredictConfig, values, where)
+    rule = config.summary.finding_rule
+    for label in rule.order:
+        if label not in STANCES:
+            raise ConfigError(f"{where}: summary.finding_rule.order holds '{label}'; expected labels from {', '.join(STANCES)}")
+    for label, value in rule.min_probability.items():
+        if label not in STANCES or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ConfigError(f"{where}: summary.finding_rule.min_probability.{label} must be a label's probability in [0, 1]")
+    if config.batch_size < 1:
+        raise ConfigError(f"{where}: batch_size must be at least 1")
+    if config.workers is not None and config.workers < 1:
+        raise ConfigError(f"{where}: workers must be at least 1")
+    return config

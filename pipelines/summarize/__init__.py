@@ -1,0 +1,1 @@
+"""Labels -> summaries: findings per letter, counts per archive."""

@@ -1,0 +1,72 @@
+"""Per letter: findings (paragraphs grouped under their heading), each with
+a stance and the sentence that carries it.
+
+This is what an analyst reads: "under 'Beheersing beslistermijnen' the
+minister pushed back, in these words"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.predict_config import FindingRule
+from pipelines.summarize.sentences import split_sentences
+
+LABELS = ("agree", "acknowledge", "pushback", "none")
+
+
+@dataclass
+class LabelledParagraph:
+    index: int
+    text: str
+    heading: str | None
+    label: str
+    scores: dict[str, float]
+
+
+def group_findings(paragraphs: list[LabelledParagraph]) -> list[list[LabelledParagraph]]:
+    """Consecutive paragraphs under the same heading form one finding; the
+    paragraphs before the first heading form a group of their own."""
+    groups: list[list[LabelledParagraph]] = []
+    for paragraph in paragraphs:
+        if groups and groups[-1][0].heading == paragraph.heading:
+            groups[-1].append(paragraph)
+        else:
+            groups.append([paragraph])
+    return groups
+
+
+def finding_stance(paragraphs: list[LabelledParagraph], rule: FindingRule) -> str:
+    for label in rule.order:
+        threshold = float(rule.min_probability.get(label, 0.0))
+        if any(p.label == label and p.scores.get(label, 0.0) >= threshold for p in paragraphs):
+            return label
+    return "none"
+
+
+def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, score_sentences=None) -> dict:
+    """Findings with stance and evidence, and label counts.
+
+    `score_sentences(texts) -> list[dict[label, prob]]` scores candidate
+    sentences; without it the evidence is the deciding paragraph's strongest
+    sentence by position (its first)."""
+    findings = []
+    for group in group_findings(paragraphs):
+        stance = finding_stance(group, rule)
+        finding = {"heading": group[0].heading, "paragraphs": [p.index for p in group], "stance": stance, "evidence": None}
+        if stance != "none":
+            deciding = [p for p in group if p.label == stance]
+            best = max(deciding, key=lambda p: p.scores.get(stance, 0.0))
+            candidates = [(p, s) for p in deciding for s in split_sentences(p.text)] or [(best, best.text)]
+            if score_sentences is not None and len(candidates) > 1:
+                scored = score_sentences([s for _, s in candidates])
+                position = max(range(len(candidates)), key=lambda i: scored[i].get(stance, 0.0))
+                paragraph, sentence = candidates[position]
+                score = float(scored[position].get(stance, 0.0))
+            else:
+                paragraph, sentence = best, candidates[0][1]
+                score = float(best.scores.get(stance, 0.0))
+            finding["evidence"] = {"paragraph": paragraph.index, "sentence": sentence, "score": round(score, 4),
+                                   "paragraph_score": round(float(paragraph.scores.get(stance, 0.0)), 4)}
+        findings.append(finding)
+    counts = {label: sum(1 for p in paragraphs if p.label == label) for label in LABELS}
+    return {"counts": counts, "findings": findings}

@@ -1,0 +1,133 @@
+"""The whole harness on a small fixture with a tiny model and a baseline."""
+
+from __future__ import annotations
+
+import json
+
+import mlflow
+import pytest
+from mlflow import MlflowClient
+from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precision_recall_fscore_support
+
+import evaluate
+from models.baselines import LexiconBaseline
+from models.config import load_config
+from models.stance_model import StanceModel
+from tests.conftest import CORPUS, ROOT
+
+KEYS = {
+    "macro_f1", "accuracy", "kappa", "per_label", "confusion", "macro_f1_ci", "accuracy_ci", "ece", "reliability",
+    "end_to_end_macro_f1", "end_to_end_accuracy", "segmentation_recall", "segmentation_precision", "n_letters",
+    "n_paragraphs", "comparison", "annotator_agreement", "breakdowns", "errors", "model", "data", "synthetic",
+}
+
+
+@pytest.fixture
+def fixture_file(tmp_path):
+    lines = (CORPUS / "real.jsonl").read_text(encoding="utf-8").splitlines()[:6]
+    path = tmp_path / "fixture.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tracking(tmp_path, monkeypatch):
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    return uri
+
+
+@pytest.fixture
+def tiny_model(tiny_encoder, tmp_path):
+    config = load_config(ROOT / "configs" / "default.yaml", [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"])
+    return StanceModel.create(config.model, str(tiny_encoder)).save(tmp_path / "tiny-model")
+
+
+def runs(uri):
+    mlflow.set_tracking_uri(uri)
+    client = MlflowClient()
+    experiment = client.get_experiment_by_name("standpunt-evaluation")
+    return [] if experiment is None else client.search_runs([experiment.experiment_id])
+
+
+def test_tiny_model_end_to_end(fixture_file, tracking, tiny_model, tmp_path):
+    out = tmp_path / "out"
+    assert evaluate.main(["--model", str(tiny_model), "--data", str(fixture_file), "--out", str(out), "--bootstrap", "200"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert KEYS <= set(metrics)
+    assert metrics["n_letters"] == 6 and metrics["n_paragraphs"] > 6
+    assert metrics["macro_f1_ci"][0] <= metrics["macro_f1"] <= metrics["macro_f1_ci"][1]
+    assert set(metrics["comparison"]) == {"model", "baseline: majority", "baseline: lexicon", "baseline: tfidf"}
+    assert metrics["annotator_agreement"] == {"macro_f1": 0.942, "kappa": 0.936, "accuracy": 0.965}
+    assert metrics["model"]["kind"] == "folder" and metrics["synthetic"] is False
+    assert 0 <= metrics["segmentation_recall"] <= 1 and 0 <= metrics["segmentation_precision"] <= 1
+    assert {p.name for p in out.iterdir()} == {"metrics.json", "report.md", "confusion_matrix.png", "reliability.png"}
+    assert "## Side by side" in (out / "report.md").read_text()
+    [run] = runs(tracking)
+    assert run.data.tags["data_sha256"] == metrics["data"]["sha256"]
+    assert run.data.tags["model_kind"] == "folder"
+    assert run.data.metrics["macro_f1"] == pytest.approx(metrics["macro_f1"])
+    assert "end_to_end_macro_f1" in run.data.metrics and "baseline_tfidf_macro_f1" in run.data.metrics
+
+
+def test_figures_agree_with_scikit_learn(fixture_file, tracking, tmp_path):
+    out = tmp_path / "out"
+    assert evaluate.main(["--model", "lexicon", "--data", str(fixture_file), "--out", str(out), "--no-mlflow", "--bootstrap", "50"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    records = [json.loads(line) for line in fixture_file.read_text().splitlines()]
+    texts = [" ".join(p["text"].split()) for r in records for p in r["paragraphs"]]
+    gold = [p["label"] for r in records for p in r["paragraphs"]]
+    predicted = LexiconBaseline().predict(texts).labels
+    present = [label for label in ("agree", "acknowledge", "pushback", "none") if label in gold]
+    assert metrics["macro_f1"] == f1_score(gold, predicted, labels=present, average="macro", zero_division=0)
+    assert metrics["accuracy"] == accuracy_score(gold, predicted)
+    assert metrics["kappa"] == cohen_kappa_score(gold, predicted)
+    p, r, f, s = precision_recall_fscore_support(gold, predicted, labels=["agree", "acknowledge", "pushback", "none"], zero_division=0)
+    assert [metrics["per_label"][k]["f1"] for k in ("agree", "acknowledge", "pushback", "none")] == list(f)
+    assert [metrics["per_label"][k]["support"] for k in ("agree", "acknowledge", "pushback", "none")] == list(s)
+    assert metrics["comparison"]["baseline: lexicon"]["macro_f1"] == metrics["macro_f1"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "no records (empty file)"),
+        ('{"id": "x", "source": "real", "text": "abc", "paragraphs": [{"text": "abc", "spans": [[0, 3]], "label": "maybe"}]}\n', ":1: letter x paragraph 0: unknown label 'maybe'"),
+        ('{"id": "x", "source": "real", "text": "abc", "paragraphs": [{"text": "abd", "spans": [[0, 3]], "label": "none"}]}\n', ":1: letter x paragraph 0: text does not match its spans"),
+        ("{broken\n", ":1: invalid JSON"),
+    ],
+)
+def test_bad_data_fails_with_file_line_cause_and_logs_nothing(tmp_path, tracking, capsys, content, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    assert evaluate.main(["--model", "lexicon", "--data", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"evaluate: {path}:") and message in err and "\n" not in err
+    assert runs(tracking) == [] and not (tmp_path / "out").exists()
+
+
+def test_synthetic_letters_are_refused_unless_allowed(tmp_path, tracking, capsys):
+    lines = (CORPUS / "synthetic.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    path = tmp_path / "syn.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert evaluate.main(["--model", "lexicon", "--data", str(path), "--no-mlflow"]) == 2
+    assert "synthetic" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert evaluate.main(["--model", "lexicon", "--data", str(path), "--out", str(out), "--allow-synthetic", "--bootstrap", "20"]) == 0
+    assert "SYNTHETIC" in capsys.readouterr().out
+    assert json.loads((out / "metrics.json").read_text())["synthetic"] is True
+    assert "SYNTHETIC" in (out / "report.md").read_text().splitlines()[0]
+    [run] = runs(tracking)
+    assert run.data.tags["synthetic"] == "True" and "synthetic_macro_f1" in run.data.metrics and "macro_f1" not in run.data.metrics
+
+
+def test_default_model_without_registry_is_the_shipped_one(fixture_file, tracking):
+    from pipelines.evaluation.predictors import SHIPPED_MODEL, _registry_has
+
+    assert not _registry_has("models:/standpunt-stance@champion")
+    assert SHIPPED_MODEL == ROOT / "models" / "default"
+
+
+def test_unknown_model_spec(fixture_file, capsys):
+    assert evaluate.main(["--model", "no-such-thing", "--data", str(fixture_file), "--no-mlflow"]) == 2
+    assert "no-such-thing: not a model folder" in capsys.readouterr().err
