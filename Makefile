@@ -18,17 +18,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The main job on the bundled example letters: ingest, segment, label with the
+# shipped model (models/default), summarise, and write the HTML report.
 run: $(STAMP)
-	mkdir -p $(RUN_DIR)
-	$(BIN)/standpunt segment data/examples --out $(RUN_DIR)/paragraphs.jsonl
-	@echo "Segmented the example letters into $(RUN_DIR)/paragraphs.jsonl."
-	@echo "No stance model is trained yet: labelling and the report come with 'standpunt predict'."
+	rm -rf $(RUN_DIR)
+	$(BIN)/standpunt predict data/examples --out $(RUN_DIR) --format csv
+	$(BIN)/standpunt report $(RUN_DIR)
+	@echo "Report: $(RUN_DIR)/report.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/segmentation.py
+	$(BIN)/python benchmarks/evaluate_time.py
+	$(BIN)/python benchmarks/predict_scale.py
+	$(BIN)/python benchmarks/train_time.py
 
 clean:
 	rm -rf $(VENV) runs

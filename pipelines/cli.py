@@ -105,6 +105,59 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return evaluate.main(args.rest)
 
 
+def cmd_predict(args: argparse.Namespace) -> int:
+    from models.config import ConfigError
+    from pipelines.batch.runner import export_tables, predict_archive
+    from pipelines.predict_config import load_predict_config
+
+    overrides = list(args.set or [])
+    if args.model:
+        overrides.append(f"model={args.model}")
+    if args.workers:
+        overrides.append(f"workers={args.workers}")
+    if args.batch_size:
+        overrides.append(f"batch_size={args.batch_size}")
+    try:
+        config = load_predict_config(args.config, overrides)
+    except ConfigError as exc:
+        print(f"standpunt: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    try:
+        stats = predict_archive(args.inputs, out, config, progress=not args.no_progress, log=lambda m: print(m, file=sys.stderr))
+    except OSError as exc:
+        print(f"standpunt: {out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except StandpuntError as exc:
+        print(f"standpunt: cannot run: {exc}", file=sys.stderr)
+        return 2
+    for item in stats.unmatched or []:
+        print(f"standpunt: {item}: no letters found", file=sys.stderr)
+    written = export_tables(out, args.format) if args.format else []
+    extra = "".join(f", {p}" for p in written)
+    rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
+    print(
+        f"standpunt: {stats.ok} letters ok, {stats.failed} failed, {stats.already_done} already done; "
+        f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> "
+        f"{out / 'paragraphs.jsonl'}, {out / 'letters.jsonl'}{extra}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipelines.report.html import write_report
+
+    try:
+        report, summary = write_report(args.dir)
+    except (FileNotFoundError, json.JSONDecodeError, KeyError) as exc:
+        print(f"standpunt: cannot report on {args.dir}: {exc}", file=sys.stderr)
+        return 2
+    print(f"standpunt: report {report}, table {summary}", file=sys.stderr)
+    print(report)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="standpunt",
@@ -126,6 +179,20 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--no-progress", action="store_true")
     tr.add_argument("overrides", nargs="*", metavar="key=value")
     tr.set_defaults(func=cmd_train)
+    pr = sub.add_parser("predict", help="label the paragraphs of letters and summarise each letter's findings")
+    pr.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs")
+    pr.add_argument("--out", required=True, metavar="DIR", help="output folder (a rerun with the same DIR resumes)")
+    pr.add_argument("--model", help="model folder or models:/ URI (default: the champion, else models/default)")
+    pr.add_argument("--workers", type=int, help="ingestion processes (default: the number of cores)")
+    pr.add_argument("--batch-size", type=int, help="paragraphs per classifier batch")
+    pr.add_argument("--format", action="append", choices=["parquet", "csv"], help="also write the tables in this format")
+    pr.add_argument("--config", default=None, help="predict config (default configs/predict.yaml)")
+    pr.add_argument("--set", action="append", metavar="key=value", help="override one config key")
+    pr.add_argument("--no-progress", action="store_true")
+    pr.set_defaults(func=cmd_predict)
+    rp = sub.add_parser("report", help="write DIR/report.html (self-contained) and DIR/summary.csv from a predict run")
+    rp.add_argument("dir", metavar="DIR")
+    rp.set_defaults(func=cmd_report)
     ev = sub.add_parser("evaluate", help="score a model against annotated replies (same as python evaluate.py)", add_help=False)
     ev.add_argument("rest", nargs=argparse.REMAINDER)
     ev.set_defaults(func=cmd_evaluate)

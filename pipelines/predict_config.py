@@ -37,8 +37,8 @@ class PredictConfig:
     summary: SummaryConfig = field(default_factory=SummaryConfig)
 
 
-def load_predict_config(path: str | Path | None = DEFAULT_PATH, overrides: list[str] = ()) -> PredictConfig:
-    values, where = read_yaml_with_overrides(path if path and Path(path).exists() or path != DEFAULT_PATH else None, overrides)
+def load_predict_config(path: str | Path | None = None, overrides: list[str] = ()) -> PredictConfig:
+    values, where = read_yaml_with_overrides(path or DEFAULT_PATH, overrides)
     config = build_dataclass(PredictConfig, values, where)
     rule = config.summary.finding_rule
     for label in rule.order:

@@ -76,3 +76,19 @@ def tiny_encoder(tmp_path_factory) -> Path:
     BertModel(config, add_pooling_layer=False).save_pretrained(folder, safe_serialization=True)
     build_tokenizer(vocabulary, max_length=128).save_pretrained(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_encoder, tmp_path_factory) -> Path:
+    """A saved Standpunt model folder on the tiny encoder (random weights)."""
+    import torch
+
+    from models.config import load_config
+    from models.stance_model import StanceModel
+
+    torch.manual_seed(3)
+    config = load_config(ROOT / "configs" / "default.yaml", [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"])
+    model = StanceModel.create(config.model, str(tiny_encoder))
+    with torch.no_grad():
+        model.classifier.head.weight.mul_(20.0)  # spread the scores so labels vary
+    return model.save(tmp_path_factory.mktemp("tiny-model") / "model")

@@ -22,7 +22,7 @@ from pipelines.evaluation.bootstrap import letter_bootstrap
 from pipelines.evaluation.breakdowns import auditor_kind, sender_kind
 from pipelines.evaluation.calibration import reliability, reliability_figure
 from pipelines.evaluation.end_to_end import MISSED, end_to_end
-from pipelines.evaluation.predictors import Predictor, resolve_model
+from models.loading import Predictor, resolve_model
 
 ROOT = Path(__file__).resolve().parents[2]
 AGREEMENT = ROOT / "data" / "corpus" / "AGREEMENT.md"

@@ -122,7 +122,7 @@ def test_synthetic_letters_are_refused_unless_allowed(tmp_path, tracking, capsys
 
 
 def test_default_model_without_registry_is_the_shipped_one(fixture_file, tracking):
-    from pipelines.evaluation.predictors import SHIPPED_MODEL, _registry_has
+    from models.loading import SHIPPED_MODEL, _registry_has
 
     assert not _registry_has("models:/standpunt-stance@champion")
     assert SHIPPED_MODEL == ROOT / "models" / "default"

@@ -17,7 +17,7 @@ from models.classifier import LABELS
 from models.stance_model import Prediction, StanceModel
 from pipelines.errors import StandpuntError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_MODEL = ROOT / "models" / "default"
 DEFAULT_MODEL_URI = "models:/standpunt-stance@champion"
 

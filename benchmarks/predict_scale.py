@@ -1,0 +1,70 @@
+"""Throughput and peak memory of `standpunt predict` on archives made by
+repeating the example letters under new names.
+
+    python benchmarks/predict_scale.py [--sizes 100 1000] [--model DIR]
+
+Each size runs in its own process (model load and worker start-up included);
+peak memory is the largest resident set of that process or any of its
+workers. Flat memory means the 1,000-letter peak is no larger than the
+100-letter one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "data" / "examples"
+
+
+def make_archive(folder: Path, size: int) -> None:
+    letters = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".pdf"))
+    folder.mkdir(parents=True)
+    for i in range(size):
+        source = letters[i % len(letters)]
+        shutil.copy(source, folder / f"letter_{i:05d}{source.suffix}")
+
+
+def run(size: int, model: str | None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        archive, out = Path(tmp) / "archive", Path(tmp) / "out"
+        make_archive(archive, size)
+        command = [sys.executable, "-c", "import sys, resource; from pipelines.cli import main; code = main(sys.argv[1:]); "
+                   "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
+                   "predict", str(archive), "--out", str(out), "--no-progress"] + (["--model", model] if model else [])
+        started = time.perf_counter()
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+        seconds = time.perf_counter() - started
+        if result.returncode:
+            raise SystemExit(result.stderr[-2000:])
+        peak_kb = int(next(line.split()[1] for line in result.stdout.splitlines() if line.startswith("PEAK_KB")))
+        paragraphs = sum(1 for _ in (out / "paragraphs.jsonl").open())
+    return {"letters": size, "paragraphs": paragraphs, "seconds": round(seconds, 1), "letters_per_s": round(size / seconds, 2),
+            "paragraphs_per_s": round(paragraphs / seconds, 1), "peak_mb": round(peak_kb / 1024)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--model")
+    args = parser.parse_args()
+    rows = [run(size, args.model) for size in args.sizes]
+    print(f"{'letters':>8} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'peak MB':>8}")
+    for r in rows:
+        print(f"{r['letters']:>8} {r['paragraphs']:>10} {r['seconds']:>8} {r['letters_per_s']:>9} {r['paragraphs_per_s']:>12} {r['peak_mb']:>8}")
+    if len(rows) > 1:
+        print(f"peak memory ratio {rows[-1]['letters']} vs {rows[0]['letters']} letters: {rows[-1]['peak_mb'] / rows[0]['peak_mb']:.2f}")
+    print(json.dumps(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

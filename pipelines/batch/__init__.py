@@ -1,0 +1,1 @@
+"""Batch inference over archives: `standpunt predict` (see runner.py)."""

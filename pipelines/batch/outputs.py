@@ -1,0 +1,79 @@
+"""The output folder of `standpunt predict`, written so that a run stopped
+at any point (Ctrl-C, kill) can be started again and finish without losing
+or duplicating a letter.
+
+Per letter, its paragraph lines are written first (one write call), then its
+line in letters.jsonl; each file is flushed after every letter. A letter
+counts as done only once its letters.jsonl line is complete. On start we cut
+any half-written last line and drop paragraph lines of letters that are not
+done, so the files always hold whole letters."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+PARAGRAPHS = "paragraphs.jsonl"
+LETTERS = "letters.jsonl"
+
+
+def _complete_lines(path: Path) -> list[str]:
+    """The file's complete lines; a trailing partial line is cut off the file."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        with path.open("r+b") as handle:
+            handle.truncate(end)
+    return data[:end].decode("utf-8").splitlines()
+
+
+class OutputFolder:
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        probe = self.folder / ".standpunt-write-test"
+        probe.write_text("")
+        probe.unlink()
+        self.done: set[str] = set()
+        self.recovered_letters = 0
+        self.dropped_paragraph_lines = 0
+        self._recover()
+        self._paragraphs = (self.folder / PARAGRAPHS).open("a", encoding="utf-8")
+        self._letters = (self.folder / LETTERS).open("a", encoding="utf-8")
+
+    def _recover(self) -> None:
+        for line in _complete_lines(self.folder / LETTERS):
+            if line.strip():
+                self.done.add(json.loads(line)["source"])
+        self.recovered_letters = len(self.done)
+        path = self.folder / PARAGRAPHS
+        lines = _complete_lines(path)
+        kept = [line for line in lines if line.strip() and json.loads(line)["source"] in self.done]
+        self.dropped_paragraph_lines = len(lines) - len(kept)
+        if self.dropped_paragraph_lines:
+            staging = path.with_suffix(".jsonl.tmp")
+            staging.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+            os.replace(staging, path)
+
+    def write_letter(self, letter: dict, paragraphs: list[dict]) -> None:
+        if paragraphs:
+            self._paragraphs.write("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in paragraphs))
+            self._paragraphs.flush()
+        self._letters.write(json.dumps(letter, ensure_ascii=False) + "\n")
+        self._letters.flush()
+        self.done.add(letter["source"])
+
+    def close(self) -> None:
+        for handle in (self._paragraphs, self._letters):
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,168 @@
+"""`standpunt predict`: files -> paragraphs with stance labels, and letters
+with findings, streamed in batches so memory stays flat however large the
+archive.
+
+Worker processes read and segment letters (PDF parsing is the slow part of
+ingestion) while the main process classifies. At most a few batches of
+letters are in flight at a time, so a slow classifier holds the readers back
+instead of letting results pile up in memory."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.classifier import LABELS
+from models.loading import Predictor, resolve_model
+from pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
+from pipelines.batch.reading import read_and_segment
+from pipelines.inputs import expand_inputs
+from pipelines.predict_config import PredictConfig
+from pipelines.summarize.letter import LabelledParagraph, summarize_letter
+
+
+@dataclass
+class RunStats:
+    ok: int = 0
+    failed: int = 0
+    already_done: int = 0
+    paragraphs: int = 0
+    seconds: float = 0.0
+    unmatched: list[str] | None = None
+
+
+def classify_group(group: list[dict], predictor: Predictor, config: PredictConfig) -> list[tuple[dict, list[dict]]]:
+    """Label every paragraph of a group of letters in one pass, then summarise each letter."""
+    texts = [p["text"] for r in group if r["status"] == "ok" for p in r["paragraphs"]]
+    prediction = predictor.predict(texts) if texts else None
+    position = 0
+    out = []
+
+    def score_sentences(sentences: list[str]) -> list[dict[str, float]]:
+        scored = predictor.predict(sentences)
+        return [{label: float(row[j]) for j, label in enumerate(LABELS)} for row in scored.scores]
+
+    for result in group:
+        if result["status"] != "ok":
+            out.append(({k: result[k] for k in ("letter", "source", "status", "reason", "error")}, []))
+            continue
+        paragraphs = []
+        labelled = []
+        for record in result["paragraphs"]:
+            scores = {label: round(float(prediction.scores[position, j]), 6) for j, label in enumerate(LABELS)}
+            label = prediction.labels[position]
+            position += 1
+            paragraphs.append({**record, "label": label, "scores": scores})
+            labelled.append(LabelledParagraph(record["paragraph"], record["text"], record["heading"], label, scores))
+        summary = summarize_letter(labelled, config.summary.finding_rule, score_sentences if config.summary.evidence else None)
+        letter = {
+            "letter": result["letter"],
+            "source": result["source"],
+            "status": "ok",
+            "metadata": result["metadata"],
+            "n_paragraphs": len(paragraphs),
+            "counts": summary["counts"],
+            "findings": summary["findings"],
+            "warnings": result["warnings"],
+        }
+        out.append((letter, paragraphs))
+    return out
+
+
+def predict_archive(
+    inputs: list[str], out_dir: str | Path, config: PredictConfig, progress: bool = True, log=print,
+    predictor: Predictor | None = None,
+) -> RunStats:
+    started = time.time()
+    stats = RunStats()
+    files, stats.unmatched = expand_inputs(inputs)
+    output = OutputFolder(out_dir)
+    todo = [str(f) for f in files if str(f) not in output.done]
+    stats.already_done = len(files) - len(todo)
+    if stats.already_done:
+        log(f"standpunt: resuming in {out_dir}: {stats.already_done} letters already done, {len(todo)} to go")
+    predictor = predictor or resolve_model(config.model)
+    max_bytes = int(config.max_size_mb * 1024 * 1024)
+    workers = max(1, min(config.workers or os.cpu_count() or 1, len(todo) or 1))
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(todo), unit="letter", disable=not progress, desc="predict")
+    try:
+        if todo:
+            context = multiprocessing.get_context("spawn")
+            with context.Pool(workers) as pool:
+                jobs = iter(todo)
+                pending: deque = deque()
+                in_flight = workers * 4
+
+                def submit() -> None:
+                    job = next(jobs, None)
+                    if job is not None:
+                        pending.append(pool.apply_async(read_and_segment, ((job, max_bytes),)))
+
+                for _ in range(in_flight):
+                    submit()
+                group: list[dict] = []
+                while pending:
+                    result = pending.popleft().get()
+                    submit()
+                    group.append(result)
+                    n_paragraphs = sum(len(r.get("paragraphs", ())) for r in group)
+                    if n_paragraphs >= config.batch_size * 2 or not pending:
+                        for letter, paragraphs in classify_group(group, predictor, config):
+                            output.write_letter(letter, paragraphs)
+                            if letter["status"] == "ok":
+                                stats.ok += 1
+                                stats.paragraphs += len(paragraphs)
+                            else:
+                                stats.failed += 1
+                                log(f"standpunt: {letter['error']}")
+                        bar.update(len(group))
+                        elapsed = max(time.time() - started, 1e-6)
+                        bar.set_postfix(paragraphs_per_s=f"{stats.paragraphs / elapsed:.1f}", failed=stats.failed)
+                        group = []
+    finally:
+        bar.close()
+        output.close()
+    stats.seconds = time.time() - started
+    return stats
+
+
+def export_tables(out_dir: Path, formats: list[str]) -> list[Path]:
+    """paragraphs and letters as parquet or CSV too (same rows as the JSONL)."""
+    import json
+
+    import pandas as pd
+
+    from pipelines.batch.outputs import read_jsonl
+
+    written = []
+    paragraphs = read_jsonl(out_dir / PARAGRAPHS)
+    letters = read_jsonl(out_dir / LETTERS)
+    paragraph_rows = [
+        {**{k: v for k, v in p.items() if k not in ("scores", "spans")}, "spans": json.dumps(p["spans"]),
+         **{f"score_{label}": p["scores"][label] for label in LABELS}}
+        for p in paragraphs
+    ]
+    letter_rows = []
+    for letter in letters:
+        row = {"letter": letter["letter"], "source": letter["source"], "status": letter["status"],
+               "reason": letter.get("reason"), "error": letter.get("error"), "n_paragraphs": letter.get("n_paragraphs")}
+        row.update({f"meta_{k}": v for k, v in (letter.get("metadata") or {}).items()})
+        row.update({f"count_{k}": v for k, v in (letter.get("counts") or {}).items()})
+        row["findings"] = json.dumps(letter.get("findings") or [], ensure_ascii=False)
+        letter_rows.append(row)
+    for name, rows in (("paragraphs", paragraph_rows), ("letters", letter_rows)):
+        frame = pd.DataFrame(rows)
+        for fmt in formats:
+            path = out_dir / f"{name}.{fmt}"
+            if fmt == "parquet":
+                frame.to_parquet(path, index=False)
+            else:
+                frame.to_csv(path, index=False)
+            written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Summaries -> a self-contained HTML report and a CSV for spreadsheets."""

@@ -1,0 +1,126 @@
+"""standpunt predict end to end on a tiny model: the output contract, bad
+letters recorded next to good ones, resuming after a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from pipelines.cli import main
+from tests.conftest import EXAMPLES, ROOT
+
+PARAGRAPH_KEYS = {"letter", "source", "paragraph", "text", "spans", "heading", "label", "scores"}
+
+
+def make_bad_letters(folder):
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (folder / "encoding.txt").write_bytes(b"Tekst \x81\x8d\x8f\x90\x9d en \xc3 kapot.")
+    (folder / "scanned.pdf").write_bytes((ROOT / "tests" / "data" / "scanned.pdf").read_bytes())
+    (folder / "corrupted.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage\xff" * 50)
+    (folder / "huge.txt").write_text("Ik deel uw conclusie. " * 60000)  # about 1.3 MB, over the 1 MB limit set below
+    (folder / "furniture.txt").write_text("Hoogachtend,\n\nDe minister van Financiën,\n")
+    (folder / "kapot.docx").write_bytes(b"PK\x03\x04 kapot")
+
+
+def test_good_and_bad_letters(tiny_model, tmp_path, capsys):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in ("000_seed-aenm-vo2025.pdf", "000_seed-aenm-vo2025.txt", "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010.txt"):
+        shutil.copy(EXAMPLES / name, archive / name)
+    make_bad_letters(archive)
+    out = tmp_path / "out"
+    code = main(["predict", str(archive), "--out", str(out), "--model", str(tiny_model), "--workers", "2",
+                 "--set", "max_size_mb=1", "--format", "csv", "--format", "parquet", "--no-progress"])
+    assert code == 0
+    rows = [json.loads(line) for line in (out / "letters.jsonl").read_text().splitlines()]
+    letters = {letter["letter"]: letter for letter in rows if letter["status"] == "error"}
+    reasons = {name: letter.get("reason") for name, letter in letters.items()}
+    assert reasons == {
+        "empty": "empty", "binary": "binary", "encoding": "encoding", "scanned": "scanned-pdf", "corrupted": "corrupted",
+        "huge": "too-large", "furniture": "no-paragraphs", "kapot": "corrupted",
+    }
+    for name in reasons:
+        assert letters[name]["error"].startswith(str(archive / name.split(".")[0])) and "\n" not in letters[name]["error"]
+    assert "OCR is not supported" in letters["scanned"]["error"]
+    ok = [letter for letter in rows if letter["status"] == "ok"]
+    assert len(ok) == 3  # the .pdf and .txt seed share the stem "000_seed...": both are kept, told apart by source
+    assert sum(1 for line in (out / "letters.jsonl").read_text().splitlines()) == 11
+    paragraphs = [json.loads(line) for line in (out / "paragraphs.jsonl").read_text().splitlines()]
+    assert paragraphs and all(set(p) == PARAGRAPH_KEYS for p in paragraphs)
+    assert all(abs(sum(p["scores"].values()) - 1) < 1e-3 and p["label"] == max(p["scores"], key=p["scores"].get) for p in paragraphs)
+    seed = next(letter for letter in ok if letter["source"].endswith(".pdf"))
+    assert seed["metadata"]["sender"] == "Minister van Asiel en Migratie" and seed["n_paragraphs"] == 9
+    assert [f["heading"] for f in seed["findings"]][:2] == [None, "Prestatieverklaringen bij de IND"]
+    assert all(f["evidence"] is None if f["stance"] == "none" else f["evidence"]["sentence"] for f in seed["findings"])
+    assert len(pd.read_parquet(out / "paragraphs.parquet")) == len(paragraphs)
+    assert len(pd.read_csv(out / "letters.csv")) == 11
+    err = capsys.readouterr().err
+    assert "3 letters ok, 8 failed" in err and "paragraphs.jsonl" in err
+
+
+def test_run_that_cannot_proceed_exits_nonzero(tmp_path, capsys):
+    assert main(["predict", str(EXAMPLES), "--out", str(tmp_path / "o"), "--model", str(tmp_path / "no-model"), "--no-progress"]) == 2
+    assert "cannot run" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["predict", str(EXAMPLES), "--out", str(blocker / "sub"), "--model", "x", "--no-progress"]) == 2
+
+
+def canonical(folder):
+    """Lines of both outputs, order aside; scores compared at 4 decimals since
+    batches (and so float summation order) differ between the two runs."""
+
+    def norm(value):
+        if isinstance(value, float):
+            return round(value, 4)
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [norm(v) for v in value]
+        return value
+
+    out = {}
+    for name in ("paragraphs.jsonl", "letters.jsonl"):
+        lines = (folder / name).read_text().splitlines()
+        out[name] = sorted(json.dumps(norm(json.loads(line)), sort_keys=True) for line in lines)
+    return out
+
+
+def test_killed_run_resumes_without_loss_or_duplicates(tiny_model, tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    sources = sorted(EXAMPLES.glob("*.txt"))
+    for i in range(60):
+        shutil.copy(sources[i % len(sources)], archive / f"letter_{i:03d}.txt")
+    command = [sys.executable, "-m", "pipelines.cli", "predict", str(archive), "--model", str(tiny_model), "--workers", "1",
+               "--batch-size", "4", "--no-progress"]
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    reference = tmp_path / "reference"
+    subprocess.run(command + ["--out", str(reference)], check=True, env=env, cwd=ROOT, capture_output=True)
+
+    resumed = tmp_path / "resumed"
+    process = subprocess.Popen(command + ["--out", str(resumed)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.time() + 120
+    letters = resumed / "letters.jsonl"
+    while time.time() < deadline:
+        if letters.exists() and len(letters.read_text().splitlines()) >= 10:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_at_kill = len(letters.read_text().splitlines())
+    assert 10 <= done_at_kill < 60, "the run must be stopped midway"
+    result = subprocess.run(command + ["--out", str(resumed)], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "already done" in result.stderr
+    assert canonical(resumed) == canonical(reference)

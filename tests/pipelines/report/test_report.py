@@ -1,0 +1,109 @@
+"""The HTML report: self-contained, and working in a real browser (headless
+Chromium): the letter list renders and the filters work."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def paragraph(letter, source, index, heading, label, p, text):
+    scores = {s: round((1 - p) / 3, 4) for s in ("agree", "acknowledge", "pushback", "none")}
+    scores[label] = p
+    return {"letter": letter, "source": source, "paragraph": index, "text": text, "spans": [[0, len(text)]],
+            "heading": heading, "label": label, "scores": scores}
+
+
+def write_run(folder: Path) -> None:
+    letters = [
+        {"letter": "fin-2020", "source": "a/fin-2020.pdf", "status": "ok", "n_paragraphs": 2,
+         "metadata": {"date": "2020-05-01", "sender": "Minister van Financiën", "auditor": "Algemene Rekenkamer", "subject": "Reactie", "addressee": None},
+         "counts": {"agree": 1, "acknowledge": 0, "pushback": 1, "none": 0}, "warnings": [],
+         "findings": [{"heading": "Toeslagen", "paragraphs": [0, 1], "stance": "pushback",
+                       "evidence": {"paragraph": 1, "sentence": "Dat beeld is onvolledig.", "score": 0.9, "paragraph_score": 0.8}}]},
+        {"letter": "gem-2021", "source": "a/gem-2021.txt", "status": "ok", "n_paragraphs": 1,
+         "metadata": {"date": "2021-03-02", "sender": "Burgemeester en wethouders van Utrecht", "auditor": "Rekenkamer Utrecht", "subject": None, "addressee": None},
+         "counts": {"agree": 1, "acknowledge": 0, "pushback": 0, "none": 0}, "warnings": [],
+         "findings": [{"heading": None, "paragraphs": [0], "stance": "agree",
+                       "evidence": {"paragraph": 0, "sentence": "Wij nemen de aanbevelingen over.", "score": 0.9, "paragraph_score": 0.9}}]},
+        {"letter": "scan", "source": "a/scan.pdf", "status": "error", "reason": "scanned-pdf",
+         "error": "a/scan.pdf: PDF has no text layer: looks scanned; OCR is not supported, run OCR first"},
+    ]
+    paragraphs = [
+        paragraph("fin-2020", "a/fin-2020.pdf", 0, "Toeslagen", "agree", 0.7, "Ik deel uw zorg over de toeslagen."),
+        paragraph("fin-2020", "a/fin-2020.pdf", 1, "Toeslagen", "pushback", 0.8, "Dat beeld is onvolledig. De cijfers zijn oud."),
+        paragraph("gem-2021", "a/gem-2021.txt", 0, None, "agree", 0.9, "Wij nemen de aanbevelingen over. Dat doen wij graag."),
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "letters.jsonl").write_text("".join(json.dumps(x) + "\n" for x in letters))
+    (folder / "paragraphs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in paragraphs))
+
+
+def test_report_files_and_self_containment(tmp_path, capsys):
+    write_run(tmp_path)
+    assert main(["report", str(tmp_path)]) == 0
+    html = (tmp_path / "report.html").read_text()
+    assert "<mark>Dat beeld is onvolledig.</mark>" in html
+    for external in ("<link", "src=\"http", "src='http", "@import", "url(http", "cdn"):
+        assert external not in html
+    rows = list(csv.DictReader((tmp_path / "summary.csv").open()))
+    assert [r["letter"] for r in rows] == ["fin-2020", "gem-2021", "scan"]
+    assert rows[0]["findings_pushback"] == "1" and rows[0]["pushback_evidence"] == "Dat beeld is onvolledig."
+    assert rows[2]["status"] == "error" and rows[2]["reason"] == "scanned-pdf"
+
+
+def test_report_without_a_run_fails_cleanly(tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    assert "no letters" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed (CI installs it)")
+def test_report_in_headless_chromium(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    write_run(tmp_path)
+    assert main(["report", str(tmp_path)]) == 0
+    profile = tmp_path / "profile"
+    with sync_playwright() as playwright:
+        # a fresh profile folder (--user-data-dir) for every run
+        browser = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 1400}
+        )
+        page = browser.new_page()
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto((tmp_path / "report.html").as_uri())
+        rows = page.locator("#letters tbody tr")
+        assert rows.count() == 3
+        assert page.locator("#shown").inner_text() == "3"
+        assert page.locator("#chart-sender svg rect").count() >= 2
+        page.select_option("#f-stance", "pushback")
+        assert page.locator("#shown").inner_text() == "1"
+        assert page.locator("#letters tbody tr:visible").all_inner_texts()[0].startswith("fin-2020")
+        assert not page.locator("#letter-1").is_visible()  # the section of a filtered-out letter hides too
+        page.select_option("#f-stance", "")
+        page.select_option("#f-year", "2021")
+        assert page.locator("#shown").inner_text() == "1"
+        page.select_option("#f-year", "")
+        page.fill("#f-search", "onvolledig")
+        assert page.locator("#shown").inner_text() == "1"
+        page.fill("#f-search", "")
+        page.select_option("#f-stance", "error")
+        assert "OCR" in page.locator("#letters tbody tr:visible").all_inner_texts()[0]
+        page.select_option("#f-stance", "")
+        shot = tmp_path / "report.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert shot.stat().st_size > 10_000
+    assert {url.split(":", 1)[0] for url in requests} == {"file"}  # nothing from the network
