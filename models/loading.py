@@ -58,7 +58,32 @@ def _registry_has(uri: str) -> bool:
         return False
 
 
-def _registry_predictor(uri: str) -> Predictor:
+def _registered_model_folder(uri: str) -> Path | None:
+    """The Standpunt model folder inside a registered pyfunc, fetched alone
+    (not the code copies beside it), so it can run on ONNX Runtime."""
+    import mlflow
+    import yaml
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient()
+    name, _, alias = uri[len("models:/"):].partition("@")
+    try:
+        if alias:
+            version = client.get_model_version_by_alias(name, alias)
+        else:
+            name, _, number = uri[len("models:/"):].partition("/")
+            version = client.get_model_version(name, number)
+        location = client.get_logged_model(version.source.rstrip("/").split("/")[-1]).artifact_location.rstrip("/")
+        mlmodel = yaml.safe_load(Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/MLmodel")).read_text())
+        relative = mlmodel["flavors"]["python_function"]["artifacts"]["model_dir"]["path"]
+        folder = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/{relative}"))
+    except (MlflowException, KeyError, TypeError, OSError):
+        return None
+    return folder if (folder / "config.json").exists() else None
+
+
+def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none", threads: int | None = None) -> Predictor:
     import mlflow
     import pandas as pd
     from mlflow import MlflowClient
@@ -80,6 +105,13 @@ def _registry_predictor(uri: str) -> Predictor:
                 version = number or None
         except MlflowException as exc:
             raise ModelSpecError(f"{uri}: not found in the registry at {tracking_uri}") from exc
+    if backend == "onnx" and uri.startswith("models:/"):
+        folder = _registered_model_folder(uri)
+        if folder is not None:
+            from models.onnx_backend import OnnxStanceModel
+
+            model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
+            return Predictor(uri, "registry", version, model.predict)
     try:
         model = mlflow.pyfunc.load_model(uri)
     except MlflowException as exc:
@@ -94,8 +126,12 @@ def _registry_predictor(uri: str) -> Predictor:
     return Predictor(uri, "registry", version, predict)
 
 
-def resolve_model(spec: str | None, baseline_training: tuple[list[str], list[str]] | None = None) -> Predictor:
-    """Load what --model names. Baselines train on `baseline_training`."""
+def resolve_model(
+    spec: str | None, baseline_training: tuple[list[str], list[str]] | None = None,
+    backend: str = "torch", quantize: str = "none", threads: int | None = None,
+) -> Predictor:
+    """Load what --model names. Baselines train on `baseline_training`; a
+    model folder runs on PyTorch or, with backend="onnx", ONNX Runtime."""
     if spec is None:
         spec = DEFAULT_MODEL_URI if _registry_has(DEFAULT_MODEL_URI) else str(SHIPPED_MODEL)
     if spec in BASELINES:
@@ -103,9 +139,21 @@ def resolve_model(spec: str | None, baseline_training: tuple[list[str], list[str
         baseline = make_baseline(spec, texts, labels)
         return Predictor(spec, "baseline", None, baseline.predict)
     if spec.startswith(("models:/", "runs:/")):
-        return _registry_predictor(spec)
+        return _registry_predictor(spec, backend, quantize, threads)
     folder = Path(spec)
+    if folder.is_dir() and backend == "onnx":
+        from models.onnx_backend import OnnxStanceModel
+        from models.stance_model import ModelLoadError
+
+        if not (folder / "config.json").exists():
+            raise ModelLoadError(f"{folder}: not a Standpunt model folder (needs config.json and weights.safetensors)")
+        model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
+        return Predictor(str(folder), "folder", (model.metrics or {}).get("git_commit"), model.predict)
     if folder.is_dir():
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
         model = StanceModel.load(folder)
         version = (model.metrics or {}).get("git_commit")
         return Predictor(str(folder), "folder", version, model.predict)

@@ -20,6 +20,7 @@ import torch
 
 from models.classifier import LABELS, StanceClassifier, apply_lora, freeze_word_embeddings
 from models.windows import collate, make_windows
+from pipelines.errors import StandpuntError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -29,7 +30,7 @@ CONFIG = "config.json"
 METRICS = "metrics.json"
 
 
-class ModelLoadError(RuntimeError):
+class ModelLoadError(StandpuntError):
     """A model folder that cannot be used; the message names the folder."""
 
 

@@ -22,7 +22,7 @@ from pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
 from pipelines.batch.reading import read_and_segment
 from pipelines.inputs import expand_inputs
 from pipelines.predict_config import PredictConfig
-from pipelines.summarize.letter import LabelledParagraph, summarize_letter
+from pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter
 
 
 @dataclass
@@ -36,29 +36,46 @@ class RunStats:
 
 
 def classify_group(group: list[dict], predictor: Predictor, config: PredictConfig) -> list[tuple[dict, list[dict]]]:
-    """Label every paragraph of a group of letters in one pass, then summarise each letter."""
+    """Label every paragraph of a group of letters in one pass, score the
+    candidate evidence sentences of all of them in a second, then summarise
+    each letter."""
     texts = [p["text"] for r in group if r["status"] == "ok" for p in r["paragraphs"]]
     prediction = predictor.predict(texts) if texts else None
+    rule = config.summary.finding_rule
     position = 0
-    out = []
-
-    def score_sentences(sentences: list[str]) -> list[dict[str, float]]:
-        scored = predictor.predict(sentences)
-        return [{label: float(row[j]) for j, label in enumerate(LABELS)} for row in scored.scores]
-
+    labelled_letters: list[tuple[dict, list[dict], list[LabelledParagraph]]] = []
     for result in group:
         if result["status"] != "ok":
-            out.append(({k: result[k] for k in ("letter", "source", "status", "reason", "error")}, []))
             continue
-        paragraphs = []
-        labelled = []
+        paragraphs, labelled = [], []
         for record in result["paragraphs"]:
             scores = {label: round(float(prediction.scores[position, j]), 6) for j, label in enumerate(LABELS)}
             label = prediction.labels[position]
             position += 1
             paragraphs.append({**record, "label": label, "scores": scores})
             labelled.append(LabelledParagraph(record["paragraph"], record["text"], record["heading"], label, scores))
-        summary = summarize_letter(labelled, config.summary.finding_rule, score_sentences if config.summary.evidence else None)
+        labelled_letters.append((result, paragraphs, labelled))
+
+    sentence_scores: dict[str, dict[str, float]] = {}
+    if config.summary.evidence:
+        sentences = sorted({s for _, _, labelled in labelled_letters for s in candidate_sentences(labelled, rule)})
+        if sentences:
+            scored = predictor.predict(sentences)
+            sentence_scores = {s: {label: float(row[j]) for j, label in enumerate(LABELS)} for s, row in zip(sentences, scored.scores)}
+
+    def lookup(sentences: list[str]) -> list[dict[str, float]]:
+        return [sentence_scores[s] for s in sentences]
+
+    summaries = {
+        id(result): (paragraphs, summarize_letter(labelled, rule, lookup if config.summary.evidence else None))
+        for result, paragraphs, labelled in labelled_letters
+    }
+    out = []
+    for result in group:
+        if result["status"] != "ok":
+            out.append(({k: result[k] for k in ("letter", "source", "status", "reason", "error")}, []))
+            continue
+        paragraphs, summary = summaries[id(result)]
         letter = {
             "letter": result["letter"],
             "source": result["source"],
@@ -85,19 +102,27 @@ def predict_archive(
     stats.already_done = len(files) - len(todo)
     if stats.already_done:
         log(f"standpunt: resuming in {out_dir}: {stats.already_done} letters already done, {len(todo)} to go")
-    predictor = predictor or resolve_model(config.model)
     max_bytes = int(config.max_size_mb * 1024 * 1024)
     workers = max(1, min(config.workers or os.cpu_count() or 1, len(todo) or 1))
     from tqdm.auto import tqdm
 
+    # Workers start (and import the readers) while the model loads.
+    pool = multiprocessing.get_context("spawn").Pool(workers) if todo else None
+    try:
+        predictor = predictor or resolve_model(config.model, backend=config.inference.backend,
+                                               quantize=config.inference.quantize, threads=config.inference.threads)
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+        output.close()
+        raise
     bar = tqdm(total=len(todo), unit="letter", disable=not progress, desc="predict")
     try:
         if todo:
-            context = multiprocessing.get_context("spawn")
-            with context.Pool(workers) as pool:
+            with pool:
                 jobs = iter(todo)
                 pending: deque = deque()
-                in_flight = workers * 4
+                in_flight = workers * 16
 
                 def submit() -> None:
                     job = next(jobs, None)
@@ -112,7 +137,7 @@ def predict_archive(
                     submit()
                     group.append(result)
                     n_paragraphs = sum(len(r.get("paragraphs", ())) for r in group)
-                    if n_paragraphs >= config.batch_size * 2 or not pending:
+                    if n_paragraphs >= config.batch_size * 8 or not pending:
                         for letter, paragraphs in classify_group(group, predictor, config):
                             output.write_letter(letter, paragraphs)
                             if letter["status"] == "ok":

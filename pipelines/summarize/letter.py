@@ -43,6 +43,18 @@ def finding_stance(paragraphs: list[LabelledParagraph], rule: FindingRule) -> st
     return "none"
 
 
+def candidate_sentences(paragraphs: list[LabelledParagraph], rule: FindingRule) -> list[str]:
+    """Every sentence that summarize_letter may ask to have scored, so a batch
+    run can score the sentences of many letters in one classifier pass."""
+    out = []
+    for group in group_findings(paragraphs):
+        stance = finding_stance(group, rule)
+        if stance != "none":
+            best = max((p for p in group if p.label == stance), key=lambda p: p.scores.get(stance, 0.0))
+            out += split_sentences(best.text)
+    return out
+
+
 def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, score_sentences=None) -> dict:
     """Findings with stance and evidence, and label counts.
 
@@ -56,7 +68,8 @@ def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, sco
         if stance != "none":
             deciding = [p for p in group if p.label == stance]
             best = max(deciding, key=lambda p: p.scores.get(stance, 0.0))
-            candidates = [(p, s) for p in deciding for s in split_sentences(p.text)] or [(best, best.text)]
+            # the evidence comes from the paragraph that carries the stance most strongly
+            candidates = [(best, s) for s in split_sentences(best.text)] or [(best, best.text)]
             if score_sentences is not None and len(candidates) > 1:
                 scored = score_sentences([s for _, s in candidates])
                 position = max(range(len(candidates)), key=lambda i: scored[i].get(stance, 0.0))

@@ -25,16 +25,18 @@ def test_finding_stance_rule_and_threshold():
 
 
 def test_evidence_is_the_strongest_sentence_for_the_stance():
-    paragraphs = [para(0, "A", "pushback", 0.8, "Ik dank u. Ik deel uw oordeel niet. Tot slot."), para(1, "A", "none", 0.9)]
+    paragraphs = [para(0, "A", "pushback", 0.8, "Ik dank u. Ik deel uw oordeel niet. Tot slot."), para(1, "A", "none", 0.9),
+                  para(2, "A", "pushback", 0.6, "Een zwakkere. Ook niet eens.")]
 
     def score(sentences):
         return [{"pushback": 0.9 if "niet" in s else 0.1} for s in sentences]
 
     summary = summarize_letter(paragraphs, FindingRule(), score)
     [finding] = summary["findings"]
-    assert finding["stance"] == "pushback" and finding["paragraphs"] == [0, 1]
+    assert finding["stance"] == "pushback" and finding["paragraphs"] == [0, 1, 2]
+    # only the sentences of the paragraph that carries the stance most strongly compete
     assert finding["evidence"]["sentence"] == "Ik deel uw oordeel niet." and finding["evidence"]["paragraph"] == 0
-    assert summary["counts"] == {"agree": 0, "acknowledge": 0, "pushback": 1, "none": 1}
+    assert summary["counts"] == {"agree": 0, "acknowledge": 0, "pushback": 2, "none": 1}
 
 
 def test_sentences_respect_abbreviations():

@@ -1,0 +1,188 @@
+"""Classification throughput: the plain loop a user would write against
+Standpunt's inference, in one process, interleaved over several rounds.
+
+    python benchmarks/throughput.py [--paragraphs 2000] [--rounds 3]
+    python benchmarks/throughput.py --device cuda --random-weights --tokenizer DIR   (GPU figure)
+
+(a) plain: tokenizer and model called one paragraph at a time, fp32 PyTorch,
+    torch.no_grad, as a user would write it with transformers;
+(b) standpunt: the predict path (ONNX Runtime fp32 by default: length-sorted
+    batches with dynamic padding, tokenisation in one call up front).
+Paragraphs come from the corpus letters, repeated to the requested count.
+Also reports peak memory and, unless --no-end-to-end, the end-to-end rate and
+cold start of `standpunt predict` on an archive of repeated example letters.
+--random-weights builds the same architecture with random weights: speed
+does not depend on the weights, and a GPU machine need not hold the model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def corpus_paragraphs(count: int) -> list[str]:
+    texts = []
+    for name in ("real.jsonl", "synthetic.jsonl", "synthetic_genres.jsonl"):
+        for line in (ROOT / "data" / "corpus" / name).read_text(encoding="utf-8").splitlines():
+            texts += [" ".join(p["text"].split()) for p in json.loads(line)["paragraphs"]]
+    return [texts[i % len(texts)] for i in range(count)]
+
+
+def random_model(tokenizer_dir: str, device: str):
+    """e5-small's architecture with random weights, for speed measurements."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    from models.classifier import StanceClassifier
+
+    config = BertConfig(vocab_size=250037, hidden_size=384, num_hidden_layers=12, num_attention_heads=12,
+                        intermediate_size=1536, max_position_embeddings=512, type_vocab_size=2, pad_token_id=1)
+    torch.manual_seed(0)
+    classifier = StanceClassifier(BertModel(config, add_pooling_layer=False), 384).eval().to(device)
+    settings = {"labels": ["agree", "acknowledge", "pushback", "none"], "max_length": 256, "window_overlap": 64, "prefix": "passage: "}
+    return classifier, AutoTokenizer.from_pretrained(tokenizer_dir, local_files_only=True), settings
+
+
+def plain_loop(classifier, tokenizer, texts, device):
+    import torch
+
+    with torch.no_grad():
+        for text in texts:
+            inputs = tokenizer("passage: " + text, return_tensors="pt", truncation=True, max_length=512).to(device)
+            classifier(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).argmax(-1).tolist()
+
+
+def torch_batched(classifier, tokenizer, settings, texts, device, batch_size, half):
+    """Standpunt's batching on PyTorch (used on GPU): sorted windows, dynamic padding."""
+    import torch
+
+    from models.windows import collate, make_windows
+
+    windows = make_windows(tokenizer, texts, settings["max_length"], settings["window_overlap"], settings["prefix"])
+    order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
+    with torch.inference_mode(), torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=half):
+        for start in range(0, len(order), batch_size):
+            batch = collate([windows.input_ids[i] for i in order[start : start + batch_size]], tokenizer.pad_token_id)
+            classifier(**{k: v.to(device, non_blocking=True) for k, v in batch.items()}).float().cpu()
+
+
+def end_to_end(letters: int) -> dict:
+    examples = sorted(p for p in (ROOT / "data" / "examples").iterdir() if p.suffix in (".txt", ".pdf"))
+    with tempfile.TemporaryDirectory() as tmp:
+        archive, out = Path(tmp) / "archive", Path(tmp) / "out"
+        archive.mkdir()
+        for i in range(letters):
+            shutil.copy(examples[i % len(examples)], archive / f"letter_{i:05d}{examples[i % len(examples)].suffix}")
+        command = [sys.executable, "-c", "import sys, resource; from pipelines.cli import main; code = main(sys.argv[1:]); "
+                   "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
+                   "predict", str(archive), "--out", str(out), "--no-progress", "--model", str(ROOT / "models" / "default")]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = None
+        while process.poll() is None:
+            if first is None and (out / "paragraphs.jsonl").exists() and (out / "paragraphs.jsonl").stat().st_size:
+                first = time.perf_counter() - started
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        if process.returncode:
+            raise SystemExit(process.stderr.read()[-2000:])
+        paragraphs = sum(1 for _ in (out / "paragraphs.jsonl").open())
+        peak = int(next(line.split()[1] for line in process.stdout.read().splitlines() if line.startswith("PEAK_KB"))) / 1024
+    return {"letters": letters, "paragraphs": paragraphs, "seconds": round(seconds, 1),
+            "paragraphs_per_s": round(paragraphs / seconds, 1), "cold_start_s": round(first or seconds, 1), "peak_mb": round(peak)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paragraphs", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--plain-share", type=float, default=0.25, help="share of the paragraphs the (slow) plain loop runs per round")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--random-weights", action="store_true")
+    parser.add_argument("--tokenizer", help="tokenizer folder (with --random-weights)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--bf16", action="store_true", help="GPU: bfloat16 autocast for (b)")
+    parser.add_argument("--quantize", default="none", choices=["none", "int8"])
+    parser.add_argument("--end-to-end-letters", type=int, default=300)
+    parser.add_argument("--no-end-to-end", action="store_true")
+    args = parser.parse_args()
+    import torch
+
+    e2e = None
+    if not args.no_end_to_end and not args.random_weights:
+        # First, while this process is small: a child's peak-RSS figure starts
+        # from its parent's size at fork time.
+        e2e = end_to_end(args.end_to_end_letters)
+    texts = corpus_paragraphs(args.paragraphs)
+    plain_texts = texts[: max(1, int(len(texts) * args.plain_share))]
+    if args.random_weights:
+        classifier, tokenizer, settings = random_model(args.tokenizer, args.device)
+
+        def ours(batch):
+            torch_batched(classifier, tokenizer, settings, batch, args.device, args.batch_size, args.bf16)
+
+        engine = f"PyTorch {args.device}, batches of {args.batch_size}" + (", bf16" if args.bf16 else "")
+    else:
+        from models.onnx_backend import OnnxStanceModel
+        from models.stance_model import StanceModel
+
+        torch.set_num_threads(os.cpu_count() or 1)
+        reference = StanceModel.load(ROOT / "models" / "default")
+        classifier, tokenizer = reference.classifier.eval(), reference.tokenizer
+        fast = OnnxStanceModel(ROOT / "models" / "default", quantize=args.quantize)
+
+        def ours(batch):
+            fast.predict(batch, args.batch_size)
+
+        engine = f"ONNX Runtime {'int8' if args.quantize == 'int8' else 'fp32'}, batches of {args.batch_size}"
+    plain_loop(classifier, tokenizer, texts[:8], args.device)  # warm-up
+    ours(texts[:64])
+    rates = {"plain": [], "standpunt": []}
+    for _ in range(args.rounds):
+        if args.device.startswith("cuda"):
+            torch.cuda.synchronize()
+        started = time.perf_counter()
+        plain_loop(classifier, tokenizer, plain_texts, args.device)
+        if args.device.startswith("cuda"):
+            torch.cuda.synchronize()
+        rates["plain"].append(len(plain_texts) / (time.perf_counter() - started))
+        started = time.perf_counter()
+        ours(texts)
+        if args.device.startswith("cuda"):
+            torch.cuda.synchronize()
+        rates["standpunt"].append(len(texts) / (time.perf_counter() - started))
+    plain = sorted(rates["plain"])[len(rates["plain"]) // 2]
+    fast_rate = sorted(rates["standpunt"])[len(rates["standpunt"]) // 2]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "device": args.device if args.device == "cpu" else torch.cuda.get_device_name(),
+        "cores": os.cpu_count(), "paragraphs": len(texts), "rounds": args.rounds, "engine": engine,
+        "plain_per_s": round(plain, 1), "standpunt_per_s": round(fast_rate, 1), "ratio": round(fast_rate / plain, 2),
+        "rounds_plain": [round(r, 1) for r in rates["plain"]], "rounds_standpunt": [round(r, 1) for r in rates["standpunt"]],
+        "peak_mb_this_process": round(peak),
+    }
+    print(f"(a) plain loop, one paragraph at a time, fp32: {result['plain_per_s']} paragraphs/s (median of {args.rounds} rounds)")
+    print(f"(b) standpunt ({engine}): {result['standpunt_per_s']} paragraphs/s")
+    print(f"ratio (b)/(a): {result['ratio']}; peak memory of this process: {result['peak_mb_this_process']} MB")
+    if e2e is not None:
+        result["end_to_end"] = e2e
+        print(f"standpunt predict end to end, {e2e['letters']} letters / {e2e['paragraphs']} paragraphs: "
+              f"{e2e['paragraphs_per_s']} paragraphs/s, cold start to first paragraph {e2e['cold_start_s']} s, peak {e2e['peak_mb']} MB")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+
+from models.onnx_backend import OnnxStanceModel, onnx_path
+from models.stance_model import StanceModel
+from pipelines.predict_config import load_predict_config
+
+TEXTS = ["Ik deel uw conclusie.", "Ik ben het daar niet mee eens. " * 30, "Hoogachtend,", "Ik herken de knelpunten."]
+
+
+def test_onnx_gives_the_torch_labels_and_scores(tiny_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("STANDPUNT_CACHE", str(tmp_path / "cache"))
+    reference = StanceModel.load(tiny_model).predict(TEXTS)
+    fast = OnnxStanceModel(tiny_model)
+    prediction = fast.predict(TEXTS, batch_size=2)
+    assert prediction.labels == reference.labels
+    assert np.abs(prediction.scores - reference.scores).max() < 1e-4
+    assert fast.path == onnx_path(tiny_model, "none") and fast.path.is_relative_to(tmp_path / "cache")
+    stamp = fast.path.stat().st_mtime_ns
+    OnnxStanceModel(tiny_model)  # cached: no second export
+    assert fast.path.stat().st_mtime_ns == stamp
+    assert fast.predict([]).labels == []
+
+
+def test_int8_export_runs(tiny_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("STANDPUNT_CACHE", str(tmp_path / "cache"))
+    int8 = OnnxStanceModel(tiny_model, quantize="int8")
+    prediction = int8.predict(TEXTS)
+    assert int8.path.name.endswith("-int8.onnx") and len(prediction.labels) == len(TEXTS)
+    assert np.allclose(prediction.scores.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_inference_settings_are_validated():
+    from models.config import ConfigError
+
+    assert load_predict_config().inference.backend == "onnx"
+    with pytest.raises(ConfigError, match="inference.backend"):
+        load_predict_config(None, ["inference.backend=tensorrt"])
+    with pytest.raises(ConfigError, match="summary.finding_rule.order"):
+        load_predict_config(None, ["summary.finding_rule.order=[maybe]"])
