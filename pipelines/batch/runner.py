@@ -132,12 +132,16 @@ def predict_archive(
                 for _ in range(in_flight):
                     submit()
                 group: list[dict] = []
+                group_size = config.batch_size
                 while pending:
                     result = pending.popleft().get()
                     submit()
                     group.append(result)
                     n_paragraphs = sum(len(r.get("paragraphs", ())) for r in group)
-                    if n_paragraphs >= config.batch_size * 8 or not pending:
+                    # Small first groups give a quick first result; larger ones later
+                    # sort more paragraphs by length and so pad less.
+                    if n_paragraphs >= group_size or not pending:
+                        group_size = min(group_size * 2, config.batch_size * 8)
                         for letter, paragraphs in classify_group(group, predictor, config):
                             output.write_letter(letter, paragraphs)
                             if letter["status"] == "ok":
