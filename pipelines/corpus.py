@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.errors import CorpusError
+from pipelines.segment.segmenter import fold
 
 LABELS = ("agree", "acknowledge", "pushback", "none")
 SOURCES = ("real", "synthetic")
@@ -23,10 +23,6 @@ _REQUIRED = {"id": str, "source": str, "text": str, "paragraphs": list}
 _OPTIONAL = {"source_url": (str, type(None)), "title": (str, type(None)), "date": (str, type(None)),
              "sender": (str, type(None)), "auditor": (str, type(None)), "complete": (bool, type(None))}
 _PARAGRAPH_REQUIRED = {"text": str, "spans": list, "label": str}
-
-
-def fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def validate_record(record: object, path: str, line: int) -> dict:

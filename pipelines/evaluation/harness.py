@@ -18,6 +18,7 @@ from models.classifier import LABELS
 from models.metrics import classification_metrics, confusion_figure
 from pipelines.corpus import file_sha256, read_records, split_letters
 from pipelines.errors import CorpusError
+from pipelines.segment import fold
 from pipelines.evaluation.bootstrap import letter_bootstrap
 from pipelines.evaluation.breakdowns import auditor_kind, sender_kind
 from pipelines.evaluation.calibration import reliability, reliability_figure
@@ -84,7 +85,7 @@ def baseline_training(exclude: set[str], config_path: Path) -> tuple[list[str], 
             if record["id"] in exclude:
                 continue
             for paragraph in record["paragraphs"]:
-                texts.append(re.sub(r"\s+", " ", paragraph["text"]).strip())
+                texts.append(fold(paragraph["text"]))
                 labels.append(paragraph["label"])
     return texts, labels
 
@@ -110,7 +111,7 @@ def _scores(gold: list[str], predicted: list[str]) -> dict:
 def evaluate(options: EvaluationOptions, log=print) -> dict:
     records, synthetic = load_records(options)
     letters = [r["id"] for r in records for _ in r["paragraphs"]]
-    texts = [re.sub(r"\s+", " ", p["text"]).strip() for r in records for p in r["paragraphs"]]
+    texts = [fold(p["text"]) for r in records for p in r["paragraphs"]]
     gold = [p["label"] for r in records for p in r["paragraphs"]]
     if not texts:
         raise CorpusError(str(options.data), 0, "no annotated paragraphs to score")
