@@ -13,8 +13,8 @@ from collections import Counter
 
 import numpy as np
 
-from models.classifier import LABELS
-from models.stance_model import Prediction
+from models.labels import LABELS
+from models.prediction import Prediction
 
 
 class MajorityBaseline:

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from models.baselines import BASELINES, make_baseline
-from models.classifier import LABELS
-from models.stance_model import Prediction, StanceModel
+from models.labels import LABELS
+from models.prediction import Prediction
 from pipelines.errors import StandpuntError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,10 +143,9 @@ def resolve_model(
     folder = Path(spec)
     if folder.is_dir() and backend == "onnx":
         from models.onnx_backend import OnnxStanceModel
-        from models.stance_model import ModelLoadError
 
         if not (folder / "config.json").exists():
-            raise ModelLoadError(f"{folder}: not a Standpunt model folder (needs config.json and weights.safetensors)")
+            raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs config.json and weights.safetensors)")
         model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
         return Predictor(str(folder), "folder", (model.metrics or {}).get("git_commit"), model.predict)
     if folder.is_dir():
@@ -154,6 +153,8 @@ def resolve_model(
             import torch
 
             torch.set_num_threads(threads)
+        from models.stance_model import StanceModel
+
         model = StanceModel.load(folder)
         version = (model.metrics or {}).get("git_commit")
         return Predictor(str(folder), "folder", version, model.predict)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.stance_model import CONFIG, WEIGHTS, Prediction
+from models.prediction import CONFIG, WEIGHTS, Prediction
 
 ONNX_OPSET = 17
 
@@ -67,12 +67,41 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
     return target
 
 
+class TokenizerFile:
+    """The saved fast tokenizer (tokenizer.json) through the `tokenizers`
+    library alone: importing transformers would import torch."""
+
+    def __init__(self, folder: str | Path):
+        from tokenizers import Tokenizer
+
+        folder = Path(folder)
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        config_path = folder / "tokenizer_config.json"
+        config = json.loads(config_path.read_text()) if config_path.exists() else {}
+
+        def token_id(key: str, default: str) -> int | None:
+            token = config.get(key) or default
+            if isinstance(token, dict):
+                token = token.get("content", default)
+            return self.tokenizer.token_to_id(token)
+
+        self.bos_token_id = token_id("bos_token", "<s>")
+        self.eos_token_id = token_id("eos_token", "</s>")
+        self.pad_token_id = token_id("pad_token", "<pad>")
+        self.cls_token_id, self.sep_token_id = self.bos_token_id, self.eos_token_id
+
+    def __call__(self, texts, add_special_tokens: bool = True, verbose: bool = False) -> dict:
+        if isinstance(texts, str):
+            return {"input_ids": self.tokenizer.encode(texts, add_special_tokens=add_special_tokens).ids}
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=add_special_tokens)
+        return {"input_ids": [e.ids for e in encodings]}
+
+
 class OnnxStanceModel:
     """Same predict() as StanceModel, on an ONNX Runtime session."""
 
     def __init__(self, model_dir: str | Path, quantize: str = "none", threads: int | None = None, cache_dir: str | None = None):
         import onnxruntime as ort
-        from transformers import AutoTokenizer
 
         from models.base_encoder import ensure_base_model
 
@@ -86,7 +115,7 @@ class OnnxStanceModel:
             export(model_dir, path, quantize)
         identity = self.settings["base_encoder"]
         tokenizer_dir = identity["path"] if identity["kind"] == "folder" else ensure_base_model(cache_dir)
-        self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir, local_files_only=True)
+        self.tokenizer = TokenizerFile(tokenizer_dir)
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = threads or os.cpu_count() or 1

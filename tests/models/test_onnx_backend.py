@@ -38,3 +38,24 @@ def test_inference_settings_are_validated():
         load_predict_config(None, ["inference.backend=tensorrt"])
     with pytest.raises(ConfigError, match="summary.finding_rule.order"):
         load_predict_config(None, ["summary.finding_rule.order=[maybe]"])
+
+
+def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
+    """Once exported, predicting on ONNX Runtime keeps torch (and its ~200 MB) out of the process."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("STANDPUNT_CACHE", str(tmp_path / "cache"))
+    OnnxStanceModel(tiny_model)  # export into the cache (this process may use torch)
+    code = (
+        "import sys; from models.loading import resolve_model; "
+        f"p = resolve_model({str(tiny_model)!r}, backend='onnx'); p.predict(['Ik deel uw conclusie.']); "
+        "print('torch' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, STANDPUNT_CACHE=str(tmp_path / "cache")))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "False"

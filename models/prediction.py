@@ -1,0 +1,19 @@
+"""What every predictor returns. Kept free of torch so that the ONNX Runtime
+path of `standpunt predict` never imports it (about 200 MB less memory)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Files of a trained model folder (see models/stance_model.py).
+WEIGHTS = "weights.safetensors"
+CONFIG = "config.json"
+METRICS = "metrics.json"
+
+
+@dataclass
+class Prediction:
+    labels: list[str]
+    scores: np.ndarray  # [n, len(LABELS)], rows sum to 1
