@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,8 @@ def make_archive(folder: Path, size: int) -> None:
 
 
 def run(size: int, model: str | None) -> dict:
+    """One `standpunt predict` process over `size` letters: rates, cold start
+    (process start to the first paragraph written) and peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
         archive, out = Path(tmp) / "archive", Path(tmp) / "out"
         make_archive(archive, size)
@@ -41,14 +42,25 @@ def run(size: int, model: str | None) -> dict:
                    "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
                    "predict", str(archive), "--out", str(out), "--no-progress"] + (["--model", model] if model else [])
         started = time.perf_counter()
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+        errors = (Path(tmp) / "stderr.log").open("w+")  # a file, not a pipe: failed letters cannot fill it and stall the run
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
+                                   env=dict(os.environ, HF_HUB_OFFLINE="1"))
+        first = None
+        paragraphs_file = out / "paragraphs.jsonl"
+        while process.poll() is None:
+            if first is None and paragraphs_file.exists() and paragraphs_file.stat().st_size:
+                first = time.perf_counter() - started
+            time.sleep(0.02)
         seconds = time.perf_counter() - started
-        if result.returncode:
-            raise SystemExit(result.stderr[-2000:])
-        peak_kb = int(next(line.split()[1] for line in result.stdout.splitlines() if line.startswith("PEAK_KB")))
-        paragraphs = sum(1 for _ in (out / "paragraphs.jsonl").open())
+        stdout, _ = process.communicate()
+        errors.seek(0)
+        if process.returncode:
+            raise SystemExit(errors.read()[-2000:])
+        errors.close()
+        peak_kb = int(next(line.split()[1] for line in stdout.splitlines() if line.startswith("PEAK_KB")))
+        paragraphs = sum(1 for _ in paragraphs_file.open())
     return {"letters": size, "paragraphs": paragraphs, "seconds": round(seconds, 1), "letters_per_s": round(size / seconds, 2),
-            "paragraphs_per_s": round(paragraphs / seconds, 1), "peak_mb": round(peak_kb / 1024)}
+            "paragraphs_per_s": round(paragraphs / seconds, 1), "cold_start_s": round(first or seconds, 1), "peak_mb": round(peak_kb / 1024)}
 
 
 def main() -> int:

@@ -20,10 +20,7 @@ import argparse
 import json
 import os
 import resource
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -79,29 +76,11 @@ def torch_batched(classifier, tokenizer, settings, texts, device, batch_size, ha
 
 
 def end_to_end(letters: int) -> dict:
-    examples = sorted(p for p in (ROOT / "data" / "examples").iterdir() if p.suffix in (".txt", ".pdf"))
-    with tempfile.TemporaryDirectory() as tmp:
-        archive, out = Path(tmp) / "archive", Path(tmp) / "out"
-        archive.mkdir()
-        for i in range(letters):
-            shutil.copy(examples[i % len(examples)], archive / f"letter_{i:05d}{examples[i % len(examples)].suffix}")
-        command = [sys.executable, "-c", "import sys, resource; from pipelines.cli import main; code = main(sys.argv[1:]); "
-                   "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
-                   "predict", str(archive), "--out", str(out), "--no-progress", "--model", str(ROOT / "models" / "default")]
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        first = None
-        while process.poll() is None:
-            if first is None and (out / "paragraphs.jsonl").exists() and (out / "paragraphs.jsonl").stat().st_size:
-                first = time.perf_counter() - started
-            time.sleep(0.02)
-        seconds = time.perf_counter() - started
-        if process.returncode:
-            raise SystemExit(process.stderr.read()[-2000:])
-        paragraphs = sum(1 for _ in (out / "paragraphs.jsonl").open())
-        peak = int(next(line.split()[1] for line in process.stdout.read().splitlines() if line.startswith("PEAK_KB"))) / 1024
-    return {"letters": letters, "paragraphs": paragraphs, "seconds": round(seconds, 1),
-            "paragraphs_per_s": round(paragraphs / seconds, 1), "cold_start_s": round(first or seconds, 1), "peak_mb": round(peak)}
+    """`standpunt predict` over repeated example letters (see predict_scale.py)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from predict_scale import run
+
+    return run(letters, str(ROOT / "models" / "default"))
 
 
 def main() -> int:

@@ -37,8 +37,26 @@ class Predictor:
         return self._predict(texts)
 
 
-def _registry_has(uri: str) -> bool:
+def _model_version(uri: str):
+    """The registry entry that a models:/name@alias or models:/name/N URI names
+    (raises MlflowException when there is none)."""
     from mlflow import MlflowClient
+
+    name, _, alias = uri[len("models:/"):].partition("@")
+    if alias:
+        return MlflowClient().get_model_version_by_alias(name, alias)
+    name, _, number = name.partition("/")
+    return MlflowClient().get_model_version(name, number)
+
+
+def _use_registry(tracking_uri: str) -> None:
+    import mlflow
+
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+
+
+def _registry_has(uri: str) -> bool:
     from mlflow.exceptions import MlflowException
 
     from models import tracking
@@ -46,19 +64,15 @@ def _registry_has(uri: str) -> bool:
     tracking_uri = tracking.tracking_uri()
     if tracking_uri.startswith("sqlite:///") and not Path(tracking_uri[len("sqlite:///"):]).exists():
         return False  # do not create an empty database just to look
-    name, _, alias = uri[len("models:/"):].partition("@")
+    _use_registry(tracking_uri)
     try:
-        import mlflow
-
-        mlflow.set_tracking_uri(tracking_uri)
-        mlflow.set_registry_uri(tracking_uri)
-        MlflowClient().get_model_version_by_alias(name, alias)
+        _model_version(uri)
         return True
     except MlflowException:
         return False
 
 
-def _registered_model_folder(uri: str) -> Path | None:
+def _registered_model_folder(version) -> Path | None:
     """The Standpunt model folder inside a registered pyfunc, fetched alone
     (not the code copies beside it), so it can run on ONNX Runtime."""
     import mlflow
@@ -66,15 +80,8 @@ def _registered_model_folder(uri: str) -> Path | None:
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    client = MlflowClient()
-    name, _, alias = uri[len("models:/"):].partition("@")
     try:
-        if alias:
-            version = client.get_model_version_by_alias(name, alias)
-        else:
-            name, _, number = uri[len("models:/"):].partition("/")
-            version = client.get_model_version(name, number)
-        location = client.get_logged_model(version.source.rstrip("/").split("/")[-1]).artifact_location.rstrip("/")
+        location = MlflowClient().get_logged_model(version.source.rstrip("/").split("/")[-1]).artifact_location.rstrip("/")
         mlmodel = yaml.safe_load(Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/MLmodel")).read_text())
         relative = mlmodel["flavors"]["python_function"]["artifacts"]["model_dir"]["path"]
         folder = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/{relative}"))
@@ -86,27 +93,20 @@ def _registered_model_folder(uri: str) -> Path | None:
 def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none", threads: int | None = None) -> Predictor:
     import mlflow
     import pandas as pd
-    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
     from models import tracking
 
     tracking_uri = tracking.tracking_uri()
-    mlflow.set_tracking_uri(tracking_uri)
-    mlflow.set_registry_uri(tracking_uri)
+    _use_registry(tracking_uri)
     version = None
     if uri.startswith("models:/"):
-        name, _, rest = uri[len("models:/"):].partition("@")
         try:
-            if rest:
-                version = str(MlflowClient().get_model_version_by_alias(name, rest).version)
-            else:
-                name, _, number = uri[len("models:/"):].partition("/")
-                version = number or None
+            entry = _model_version(uri)
         except MlflowException as exc:
             raise ModelSpecError(f"{uri}: not found in the registry at {tracking_uri}") from exc
-    if backend == "onnx" and uri.startswith("models:/"):
-        folder = _registered_model_folder(uri)
+        version = str(entry.version)
+        folder = _registered_model_folder(entry) if backend == "onnx" else None
         if folder is not None:
             from models.onnx_backend import OnnxStanceModel
 

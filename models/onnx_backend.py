@@ -129,25 +129,12 @@ class OnnxStanceModel:
         return make_windows(self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"])
 
     def logits(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        windows = self.windows(texts)
-        order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
-        window_logits = np.zeros((len(order), len(self.labels)), dtype=np.float32)
-        pad = self.tokenizer.pad_token_id
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            longest = max(len(windows.input_ids[i]) for i in chunk)
-            ids = np.full((len(chunk), longest), pad, dtype=np.int64)
-            mask = np.zeros((len(chunk), longest), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                window = windows.input_ids[i]
-                ids[row, : len(window)] = window
-                mask[row, : len(window)] = 1
-            window_logits[chunk] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-        sums = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        counts = np.zeros((len(texts), 1), dtype=np.float32)
-        np.add.at(sums, windows.owner, window_logits)
-        np.add.at(counts, windows.owner, 1.0)
-        return sums / np.maximum(counts, 1.0)
+        from models.windows import windowed_logits
+
+        def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+        return windowed_logits(self.windows(texts), len(texts), len(self.labels), batch_size, self.tokenizer.pad_token_id, run)
 
     def predict(self, texts: list[str], batch_size: int = 32) -> Prediction:
         if not texts:

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from models.classifier import LABELS, StanceClassifier, apply_lora, freeze_word_embeddings
-from models.windows import collate, make_windows
+from models.windows import make_windows, windowed_logits
 from pipelines.errors import StandpuntError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -143,20 +143,12 @@ class StanceModel:
         """Per-paragraph logits, averaged over the paragraph's windows.
         Windows are sorted by length so each batch pads little."""
         self.classifier.eval()
-        windows = self.windows(texts)
-        order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
-        window_logits = torch.zeros((len(order), len(self.labels)))
-        pad = self.tokenizer.pad_token_id
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            batch = collate([windows.input_ids[i] for i in chunk], pad)
-            window_logits[chunk] = self.classifier(**batch).float()
-        sums = torch.zeros((len(texts), len(self.labels)))
-        counts = torch.zeros((len(texts), 1))
-        owner = torch.tensor(windows.owner, dtype=torch.long)
-        sums.index_add_(0, owner, window_logits)
-        counts.index_add_(0, owner, torch.ones((len(owner), 1)))
-        return sums / counts.clamp(min=1)
+
+        def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            return self.classifier(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).float().numpy()
+
+        logits = windowed_logits(self.windows(texts), len(texts), len(self.labels), batch_size, self.tokenizer.pad_token_id, run)
+        return torch.from_numpy(logits)
 
     def predict(self, texts: list[str], batch_size: int = 32) -> Prediction:
         if not texts:

@@ -156,14 +156,14 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
                 bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
                 if config.train.max_steps and step >= config.train.max_steps:
                     break
-            dev_f1 = classification_metrics(dev_labels, model.predict(dev_texts, config.train.eval_batch_size).labels)["macro_f1"]
+            prediction = model.predict(dev_texts, config.train.eval_batch_size)  # the last epoch's is the final one
+            dev_f1 = classification_metrics(dev_labels, prediction.labels)["macro_f1"]
             history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "dev_macro_f1": dev_f1})
             mlflow.log_metrics({"train_loss": float(np.mean(losses)), "dev_macro_f1_epoch": dev_f1}, step=epoch + 1)
             epochs.set_postfix(loss=f"{np.mean(losses):.3f}", dev_f1=f"{dev_f1:.3f}")
             if config.train.max_steps and step >= config.train.max_steps:
                 break
 
-        prediction = model.predict(dev_texts, config.train.eval_batch_size)
         metrics = classification_metrics(dev_labels, prediction.labels)
         baselines = {}
         for name in ("majority", "lexicon", "tfidf"):

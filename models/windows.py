@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass
 class Windows:
@@ -40,14 +42,36 @@ def make_windows(tokenizer, texts: list[str], max_length: int, overlap: int, pre
     return Windows(windows, owner)
 
 
+def pad_batch(windows: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """(input_ids, attention_mask) padded to the longest window of the batch (dynamic padding)."""
+    longest = max(len(w) for w in windows)
+    ids = np.full((len(windows), longest), pad_id, dtype=np.int64)
+    mask = np.zeros((len(windows), longest), dtype=np.int64)
+    for row, window in enumerate(windows):
+        ids[row, : len(window)] = window
+        mask[row, : len(window)] = 1
+    return ids, mask
+
+
 def collate(windows: list[list[int]], pad_id: int) -> dict:
-    """Pad to the longest window of the batch (dynamic padding), as torch tensors."""
+    """pad_batch as torch tensors, for training."""
     import torch
 
-    longest = max(len(w) for w in windows)
-    ids = torch.full((len(windows), longest), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(windows), longest), dtype=torch.long)
-    for row, window in enumerate(windows):
-        ids[row, : len(window)] = torch.tensor(window, dtype=torch.long)
-        mask[row, : len(window)] = 1
-    return {"input_ids": ids, "attention_mask": mask}
+    ids, mask = pad_batch(windows, pad_id)
+    return {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}
+
+
+def windowed_logits(windows: Windows, n_texts: int, n_labels: int, batch_size: int, pad_id: int, run) -> np.ndarray:
+    """Per-paragraph logits averaged over each paragraph's windows, with the
+    windows sorted by length so each batch pads little. `run(ids, mask)`
+    returns the logits of one padded batch as an array (PyTorch or ONNX)."""
+    order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
+    window_logits = np.zeros((len(order), n_labels), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        window_logits[chunk] = run(*pad_batch([windows.input_ids[i] for i in chunk], pad_id))
+    sums = np.zeros((n_texts, n_labels), dtype=np.float32)
+    counts = np.zeros((n_texts, 1), dtype=np.float32)
+    np.add.at(sums, windows.owner, window_logits)
+    np.add.at(counts, windows.owner, 1.0)
+    return sums / np.maximum(counts, 1.0)

@@ -133,11 +133,12 @@ def predict_archive(
                     submit()
                 group: list[dict] = []
                 group_size = config.batch_size
+                n_paragraphs = 0
                 while pending:
                     result = pending.popleft().get()
                     submit()
                     group.append(result)
-                    n_paragraphs = sum(len(r.get("paragraphs", ())) for r in group)
+                    n_paragraphs += len(result.get("paragraphs", ()))
                     # Small first groups give a quick first result; larger ones later
                     # sort more paragraphs by length and so pad less.
                     if n_paragraphs >= group_size or not pending:
@@ -154,6 +155,7 @@ def predict_archive(
                         elapsed = max(time.time() - started, 1e-6)
                         bar.set_postfix(paragraphs_per_s=f"{stats.paragraphs / elapsed:.1f}", failed=stats.failed)
                         group = []
+                        n_paragraphs = 0
     finally:
         bar.close()
         output.close()

@@ -94,8 +94,3 @@ def block_rule(text: str) -> str | None:
         return "date"
     return None
 
-
-def line_rule(text: str) -> str | None:
-    """Furniture rule for a single line at the top of a block, used to peel
-    a Kamerstuk header or address off a block that runs into the body."""
-    return block_rule(text)

@@ -19,7 +19,7 @@ from collections import Counter
 
 from pipelines.document import Document, Paragraph
 from pipelines.segment.blocks import Block, Line, split_blocks
-from pipelines.segment.furniture import block_rule, ends_sentence, line_rule
+from pipelines.segment.furniture import block_rule, ends_sentence
 
 _BULLET = re.compile(r"^(?:[•·▪◦●\-–—*]|\d{1,2}[.)]\s|[a-z][.)]\s)\s*")
 _WORD = re.compile(r"\w+")
@@ -103,7 +103,7 @@ def _peel(block: Block) -> list[Line]:
     peeled: list[Line] = []
     while len(block.lines) > 1:
         first = block.lines[0]
-        rule = line_rule(first.text)
+        rule = block_rule(first.text)
         if rule in _PEELABLE and len(first.text) < 200:
             peeled.append(block.lines.pop(0))
             continue
