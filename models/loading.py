@@ -7,6 +7,7 @@ one `standpunt predict` uses."""
 
 from __future__ import annotations
 
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,7 +91,8 @@ def _registered_model_folder(version) -> Path | None:
     return folder if (folder / "config.json").exists() else None
 
 
-def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none", threads: int | None = None) -> Predictor:
+def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none", threads: int | None = None,
+                        batch_size: int = 32) -> Predictor:
     import mlflow
     import pandas as pd
     from mlflow.exceptions import MlflowException
@@ -111,7 +113,7 @@ def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none"
             from models.onnx_backend import OnnxStanceModel
 
             model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
-            return Predictor(uri, "registry", version, model.predict)
+            return Predictor(uri, "registry", version, partial(model.predict, batch_size=batch_size))
     try:
         model = mlflow.pyfunc.load_model(uri)
     except MlflowException as exc:
@@ -128,10 +130,11 @@ def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none"
 
 def resolve_model(
     spec: str | None, baseline_training: tuple[list[str], list[str]] | None = None,
-    backend: str = "torch", quantize: str = "none", threads: int | None = None,
+    backend: str = "torch", quantize: str = "none", threads: int | None = None, batch_size: int = 32,
 ) -> Predictor:
     """Load what --model names. Baselines train on `baseline_training`; a
-    model folder runs on PyTorch or, with backend="onnx", ONNX Runtime."""
+    model folder runs on PyTorch or, with backend="onnx", ONNX Runtime, in
+    batches of `batch_size` token windows."""
     if spec is None:
         spec = DEFAULT_MODEL_URI if _registry_has(DEFAULT_MODEL_URI) else str(SHIPPED_MODEL)
     if spec in BASELINES:
@@ -139,7 +142,7 @@ def resolve_model(
         baseline = make_baseline(spec, texts, labels)
         return Predictor(spec, "baseline", None, baseline.predict)
     if spec.startswith(("models:/", "runs:/")):
-        return _registry_predictor(spec, backend, quantize, threads)
+        return _registry_predictor(spec, backend, quantize, threads, batch_size)
     folder = Path(spec)
     if folder.is_dir() and backend == "onnx":
         from models.onnx_backend import OnnxStanceModel
@@ -147,7 +150,7 @@ def resolve_model(
         if not (folder / "config.json").exists():
             raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs config.json and weights.safetensors)")
         model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
-        return Predictor(str(folder), "folder", (model.metrics or {}).get("git_commit"), model.predict)
+        return Predictor(str(folder), "folder", (model.metrics or {}).get("git_commit"), partial(model.predict, batch_size=batch_size))
     if folder.is_dir():
         if threads:
             import torch
@@ -157,5 +160,5 @@ def resolve_model(
 
         model = StanceModel.load(folder)
         version = (model.metrics or {}).get("git_commit")
-        return Predictor(str(folder), "folder", version, model.predict)
+        return Predictor(str(folder), "folder", version, partial(model.predict, batch_size=batch_size))
     raise ModelSpecError(f"{spec}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})")

@@ -184,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--out", required=True, metavar="DIR", help="output folder (a rerun with the same DIR resumes)")
     pr.add_argument("--model", help="model folder or models:/ URI (default: the champion, else models/default)")
     pr.add_argument("--workers", type=int, help="ingestion processes (default: the number of cores)")
-    pr.add_argument("--batch-size", type=int, help="paragraphs per classifier batch")
+    pr.add_argument("--batch-size", type=int, help="token windows per classifier call (a paragraph is one window unless it is long)")
     pr.add_argument("--format", action="append", choices=["parquet", "csv"], help="also write the tables in this format")
     pr.add_argument("--config", default=None, help="predict config (default configs/predict.yaml)")
     pr.add_argument("--set", action="append", metavar="key=value", help="override one config key")

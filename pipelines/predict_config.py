@@ -39,7 +39,7 @@ class InferenceConfig:
 @dataclass
 class PredictConfig:
     model: str | None = None  # a model folder or models:/ URI; None: the champion, else models/default
-    batch_size: int = 32  # paragraphs per classifier batch
+    batch_size: int = 8  # token windows per classifier call
     workers: int | None = None  # ingestion processes; None: the number of cores
     max_size_mb: float = 20.0
     summary: SummaryConfig = field(default_factory=SummaryConfig)

@@ -25,6 +25,13 @@ from pipelines.predict_config import PredictConfig
 from pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter
 
 
+# Paragraphs classified in one pass: the first pass is small so the first
+# result comes quickly; later ones are larger so more paragraphs are sorted by
+# length together and batches pad less.
+FIRST_GROUP = 32
+LARGEST_GROUP = 256
+
+
 @dataclass
 class RunStats:
     ok: int = 0
@@ -109,8 +116,8 @@ def predict_archive(
     # Workers start (and import the readers) while the model loads.
     pool = multiprocessing.get_context("spawn").Pool(workers) if todo else None
     try:
-        predictor = predictor or resolve_model(config.model, backend=config.inference.backend,
-                                               quantize=config.inference.quantize, threads=config.inference.threads)
+        predictor = predictor or resolve_model(config.model, backend=config.inference.backend, quantize=config.inference.quantize,
+                                               threads=config.inference.threads, batch_size=config.batch_size)
     except BaseException:
         if pool is not None:
             pool.terminate()
@@ -132,7 +139,7 @@ def predict_archive(
                 for _ in range(in_flight):
                     submit()
                 group: list[dict] = []
-                group_size = config.batch_size
+                group_size = FIRST_GROUP
                 n_paragraphs = 0
                 while pending:
                     result = pending.popleft().get()
@@ -142,7 +149,7 @@ def predict_archive(
                     # Small first groups give a quick first result; larger ones later
                     # sort more paragraphs by length and so pad less.
                     if n_paragraphs >= group_size or not pending:
-                        group_size = min(group_size * 2, config.batch_size * 8)
+                        group_size = min(group_size * 2, LARGEST_GROUP)
                         for letter, paragraphs in classify_group(group, predictor, config):
                             output.write_letter(letter, paragraphs)
                             if letter["status"] == "ok":

@@ -51,7 +51,9 @@ def candidate_sentences(paragraphs: list[LabelledParagraph], rule: FindingRule) 
         stance = finding_stance(group, rule)
         if stance != "none":
             best = max((p for p in group if p.label == stance), key=lambda p: p.scores.get(stance, 0.0))
-            out += split_sentences(best.text)
+            sentences = split_sentences(best.text)
+            if len(sentences) > 1:  # a one-sentence paragraph is its own evidence: nothing to score
+                out += sentences
     return out
 
 

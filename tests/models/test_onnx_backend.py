@@ -1,7 +1,8 @@
 import numpy as np
+import onnx
 import pytest
 
-from models.onnx_backend import OnnxStanceModel, onnx_path
+from models.onnx_backend import OnnxStanceModel, data_path, onnx_path
 from models.stance_model import StanceModel
 from pipelines.predict_config import load_predict_config
 
@@ -16,6 +17,11 @@ def test_onnx_gives_the_torch_labels_and_scores(tiny_model, tmp_path, monkeypatc
     assert prediction.labels == reference.labels
     assert np.abs(prediction.scores - reference.scores).max() < 1e-4
     assert fast.path == onnx_path(tiny_model, "none") and fast.path.is_relative_to(tmp_path / "cache")
+    graph = onnx.load(str(fast.path), load_external_data=False)
+    fused = {node.op_type for node in graph.graph.node}
+    assert {"Attention", "SkipLayerNormalization", "BiasGelu"} <= fused  # the transformer kernels, not loose MatMuls
+    assert any(t.data_location == onnx.TensorProto.EXTERNAL for t in graph.graph.initializer)  # weights mapped, not inlined
+    assert data_path(fast.path).stat().st_size > 0
     stamp = fast.path.stat().st_mtime_ns
     OnnxStanceModel(tiny_model)  # cached: no second export
     assert fast.path.stat().st_mtime_ns == stamp

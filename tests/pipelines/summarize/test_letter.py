@@ -1,5 +1,5 @@
 from pipelines.predict_config import FindingRule
-from pipelines.summarize.letter import LabelledParagraph, finding_stance, group_findings, summarize_letter
+from pipelines.summarize.letter import LabelledParagraph, candidate_sentences, finding_stance, group_findings, summarize_letter
 from pipelines.summarize.sentences import split_sentences
 
 
@@ -37,6 +37,20 @@ def test_evidence_is_the_strongest_sentence_for_the_stance():
     # only the sentences of the paragraph that carries the stance most strongly compete
     assert finding["evidence"]["sentence"] == "Ik deel uw oordeel niet." and finding["evidence"]["paragraph"] == 0
     assert summary["counts"] == {"agree": 0, "acknowledge": 0, "pushback": 2, "none": 1}
+
+
+def test_candidate_sentences_are_exactly_the_ones_summarize_asks_for():
+    paragraphs = [para(0, "A", "pushback", 0.8, "Ik dank u. Ik deel uw oordeel niet."), para(1, "B", "agree", 0.9, "Wij nemen dit over."),
+                  para(2, "C", "none", 0.9, "Hoogachtend. De minister.")]
+    asked = []
+
+    def score(sentences):
+        asked.extend(sentences)
+        return [{"pushback": 0.5, "agree": 0.5} for _ in sentences]
+
+    summarize_letter(paragraphs, FindingRule(), score)
+    # the one-sentence paragraph is its own evidence, the stance-less finding has none
+    assert candidate_sentences(paragraphs, FindingRule()) == asked == ["Ik dank u.", "Ik deel uw oordeel niet."]
 
 
 def test_sentences_respect_abbreviations():
