@@ -91,12 +91,16 @@ def main() -> int:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--random-weights", action="store_true")
     parser.add_argument("--tokenizer", help="tokenizer folder (with --random-weights)")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, help="windows per classifier call (default: configs/predict.yaml's)")
     parser.add_argument("--bf16", action="store_true", help="GPU: bfloat16 autocast for (b)")
     parser.add_argument("--quantize", default="none", choices=["none", "int8"])
     parser.add_argument("--end-to-end-letters", type=int, default=300)
     parser.add_argument("--no-end-to-end", action="store_true")
     args = parser.parse_args()
+    if args.batch_size is None:
+        from pipelines.predict_config import load_predict_config
+
+        args.batch_size = load_predict_config().batch_size
     import torch
 
     e2e = None
