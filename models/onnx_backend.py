@@ -37,19 +37,34 @@ EXPORT_RECIPE = "eager-attention+bert-fusion-without-skip-layernorm+external-dat
 SLOW_FUSIONS = ["SkipLayerNormFusion"]
 
 
-def cache_key(model_dir: Path, quantize: str) -> str:
-    digest = hashlib.sha256(EXPORT_RECIPE.encode())
-    digest.update((model_dir / WEIGHTS).read_bytes())
+def model_key(model_dir: Path) -> str:
+    """Which trained model: its weights and settings."""
+    digest = hashlib.sha256((model_dir / WEIGHTS).read_bytes())
     digest.update((model_dir / CONFIG).read_bytes())
-    digest.update(quantize.encode())
     return digest.hexdigest()[:20]
+
+
+def recipe_key() -> str:
+    return hashlib.sha256(EXPORT_RECIPE.encode()).hexdigest()[:8]
 
 
 def onnx_path(model_dir: Path, quantize: str, cache_dir: str | None = None) -> Path:
     from models.base_encoder import default_cache_dir
 
     root = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
-    return root / "onnx" / f"stance-{cache_key(model_dir, quantize)}-{quantize}.onnx"
+    return root / "onnx" / f"stance-{model_key(model_dir)}-{recipe_key()}-{quantize}.onnx"
+
+
+def remove_outdated_exports(target: Path) -> list[Path]:
+    """Exports of the same model by an older recipe: each holds a 470 MB
+    weights file that nothing will read again."""
+    model, _, quantize = target.name.removeprefix("stance-").removesuffix(".onnx").split("-")
+    removed = []
+    for old in target.parent.glob(f"stance-{model}-*-{quantize}.onnx*"):
+        if not old.name.startswith(target.name):
+            old.unlink(missing_ok=True)
+            removed.append(old)
+    return removed
 
 
 def data_path(model_path: Path) -> Path:
@@ -113,6 +128,7 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
         os.replace(staged, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    remove_outdated_exports(target)
     return target
 
 

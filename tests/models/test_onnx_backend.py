@@ -2,7 +2,7 @@ import numpy as np
 import onnx
 import pytest
 
-from models.onnx_backend import OnnxStanceModel, data_path, onnx_path
+from models.onnx_backend import OnnxStanceModel, data_path, model_key, onnx_path
 from models.stance_model import StanceModel
 from pipelines.predict_config import load_predict_config
 
@@ -26,6 +26,14 @@ def test_onnx_gives_the_torch_labels_and_scores(tiny_model, tmp_path, monkeypatc
     stamp = fast.path.stat().st_mtime_ns
     OnnxStanceModel(tiny_model)  # cached: no second export
     assert fast.path.stat().st_mtime_ns == stamp
+    # an export by an older recipe is replaced, other models' exports stay
+    outdated = fast.path.with_name(f"stance-{model_key(tiny_model)}-0ldrecip-none.onnx")
+    other_model = fast.path.with_name("stance-00000000000000000000-0ldrecip-none.onnx")
+    for path in (outdated, data_path(outdated), other_model):
+        path.write_bytes(b"x")
+    fast.path.unlink()
+    OnnxStanceModel(tiny_model)
+    assert not outdated.exists() and not data_path(outdated).exists() and other_model.exists() and fast.path.exists()
     assert fast.predict([]).labels == []
 
 
