@@ -31,6 +31,7 @@ import numpy as np
 from models.prediction import CONFIG, WEIGHTS, Prediction
 
 ONNX_OPSET = 17
+ONNX_CACHE_ENV = "STANDPUNT_ONNX_CACHE"
 # Part of the cache key: a change to how the graph is built re-exports.
 EXPORT_RECIPE = "eager-attention+bert-fusion-without-skip-layernorm+external-data/1"
 # ONNX Runtime fusions that make these CPUs slower (see export()).
@@ -49,10 +50,16 @@ def recipe_key() -> str:
 
 
 def onnx_path(model_dir: Path, quantize: str, cache_dir: str | None = None) -> Path:
+    """$STANDPUNT_ONNX_CACHE if set (exports are ~470 MB each), else <cache>/onnx."""
     from models.base_encoder import default_cache_dir
 
-    root = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
-    return root / "onnx" / f"stance-{model_key(model_dir)}-{recipe_key()}-{quantize}.onnx"
+    if cache_dir:
+        root = Path(cache_dir).expanduser() / "onnx"
+    elif os.environ.get(ONNX_CACHE_ENV):
+        root = Path(os.environ[ONNX_CACHE_ENV]).expanduser()
+    else:
+        root = default_cache_dir() / "onnx"
+    return root / f"stance-{model_key(model_dir)}-{recipe_key()}-{quantize}.onnx"
 
 
 def remove_outdated_exports(target: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,11 @@ def tiny_model(tiny_encoder, tmp_path_factory) -> Path:
     with torch.no_grad():
         model.classifier.head.weight.mul_(20.0)  # spread the scores so labels vary
     return model.save(tmp_path_factory.mktemp("tiny-model") / "model")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def onnx_exports_in_a_temporary_cache(tmp_path_factory):
+    """Models exported to ONNX by the tests stay out of the user's cache."""
+    os.environ["STANDPUNT_ONNX_CACHE"] = str(tmp_path_factory.mktemp("onnx-cache"))
+    yield
+    os.environ.pop("STANDPUNT_ONNX_CACHE", None)

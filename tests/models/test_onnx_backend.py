@@ -10,7 +10,7 @@ TEXTS = ["Ik deel uw conclusie.", "Ik ben het daar niet mee eens. " * 30, "Hooga
 
 
 def test_onnx_gives_the_torch_labels_and_scores(tiny_model, tmp_path, monkeypatch):
-    monkeypatch.setenv("STANDPUNT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
     reference = StanceModel.load(tiny_model).predict(TEXTS)
     fast = OnnxStanceModel(tiny_model)
     prediction = fast.predict(TEXTS, batch_size=2)
@@ -38,7 +38,7 @@ def test_onnx_gives_the_torch_labels_and_scores(tiny_model, tmp_path, monkeypatc
 
 
 def test_int8_export_runs(tiny_model, tmp_path, monkeypatch):
-    monkeypatch.setenv("STANDPUNT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
     int8 = OnnxStanceModel(tiny_model, quantize="int8")
     prediction = int8.predict(TEXTS)
     assert int8.path.name.endswith("-int8.onnx") and len(prediction.labels) == len(TEXTS)
@@ -63,7 +63,7 @@ def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
 
     from tests.conftest import ROOT
 
-    monkeypatch.setenv("STANDPUNT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
     OnnxStanceModel(tiny_model)  # export into the cache (this process may use torch)
     code = (
         "import sys; from models.loading import resolve_model; "
@@ -71,6 +71,6 @@ def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
         "print('torch' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, STANDPUNT_CACHE=str(tmp_path / "cache")))
+                            env=dict(os.environ, STANDPUNT_ONNX_CACHE=str(tmp_path / "cache")))
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "False"
