@@ -154,11 +154,14 @@ def main() -> int:
         "cores": os.cpu_count(), "paragraphs": len(texts), "rounds": args.rounds, "engine": engine,
         "plain_per_s": round(plain, 1), "standpunt_per_s": round(fast_rate, 1), "ratio": round(fast_rate / plain, 2),
         "rounds_plain": [round(r, 1) for r in rates["plain"]], "rounds_standpunt": [round(r, 1) for r in rates["standpunt"]],
+        # each round runs (a) then (b) back to back, so its ratio is paired against drift in the machine's speed
+        "ratio_per_round": [round(b / a, 2) for a, b in zip(rates["plain"], rates["standpunt"])],
         "peak_mb_this_process": round(peak),
     }
     print(f"(a) plain loop, one paragraph at a time, fp32: {result['plain_per_s']} paragraphs/s (median of {args.rounds} rounds)")
     print(f"(b) standpunt ({engine}): {result['standpunt_per_s']} paragraphs/s")
-    print(f"ratio (b)/(a): {result['ratio']}; peak memory of this process: {result['peak_mb_this_process']} MB")
+    print(f"ratio (b)/(a): {result['ratio']} (per round: {', '.join(map(str, result['ratio_per_round']))}); "
+          f"peak memory of this process: {result['peak_mb_this_process']} MB")
     if e2e is not None:
         result["end_to_end"] = e2e
         print(f"standpunt predict end to end, {e2e['letters']} letters / {e2e['paragraphs']} paragraphs: "
