@@ -79,6 +79,26 @@ def data_path(model_path: Path) -> Path:
     return model_path.with_name(model_path.name + ".data")
 
 
+SCRATCH_PREFIX = ".export-"
+
+
+def remove_abandoned_exports(folder: Path, older_than_s: float = 3600.0) -> list[Path]:
+    """Scratch folders of exports that were killed midway (an export takes
+    about half a minute; one left for an hour is nobody's)."""
+    import shutil
+    import time
+
+    removed = []
+    for scratch in folder.glob(SCRATCH_PREFIX + "*"):
+        try:
+            if scratch.is_dir() and time.time() - scratch.stat().st_mtime > older_than_s:
+                shutil.rmtree(scratch, ignore_errors=True)
+                removed.append(scratch)
+        except OSError:
+            continue  # another process removed it first
+    return removed
+
+
 def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
     """Merged fp32 classifier -> ONNX with fused transformer kernels (-> int8).
 
@@ -101,7 +121,8 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
     # Plain attention exports as MatMul/Softmax, the pattern the fusion looks for.
     classifier.encoder.set_attn_implementation("eager")
     target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    remove_abandoned_exports(target.parent)
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=target.parent))
     try:
         plain = scratch / "plain.onnx"
         ids = torch.ones((2, 16), dtype=torch.long)

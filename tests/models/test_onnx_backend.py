@@ -1,3 +1,6 @@
+import os
+import time
+
 import numpy as np
 import onnx
 import pytest
@@ -31,9 +34,16 @@ def test_onnx_gives_the_torch_labels_and_scores(tiny_model, tmp_path, monkeypatc
     other_model = fast.path.with_name("stance-00000000000000000000-0ldrecip-none.onnx")
     for path in (outdated, data_path(outdated), other_model):
         path.write_bytes(b"x")
+    # and the scratch folder of an export killed long ago goes, a running one's stays
+    abandoned, running = fast.path.parent / ".export-killed", fast.path.parent / ".export-running"
+    for folder in (abandoned, running):
+        folder.mkdir()
+        (folder / "plain.onnx").write_bytes(b"x")
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
     fast.path.unlink()
     OnnxStanceModel(tiny_model)
     assert not outdated.exists() and not data_path(outdated).exists() and other_model.exists() and fast.path.exists()
+    assert not abandoned.exists() and running.exists()
     assert fast.predict([]).labels == []
 
 
@@ -57,7 +67,6 @@ def test_inference_settings_are_validated():
 
 def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
     """Once exported, predicting on ONNX Runtime keeps torch (and its ~200 MB) out of the process."""
-    import os
     import subprocess
     import sys
 
