@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -113,6 +114,9 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
 
     from models.stance_model import StanceModel
 
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # the one line printed by OnnxStanceModel says what is happening
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # deprecation notes from peft's merge: nothing for a predict user to act on
         model = StanceModel.load(model_dir, merge=True)
@@ -224,6 +228,7 @@ class OnnxStanceModel:
         self.metrics = json.loads(metrics.read_text()) if metrics.exists() else {}
         path = onnx_path(model_dir, quantize, cache_dir)
         if not (path.exists() and data_path(path).exists()):
+            print(f"standpunt: exporting {model_dir} to ONNX once (about half a minute) -> {path}", file=sys.stderr)
             export(model_dir, path, quantize)
         identity = self.settings["base_encoder"]
         tokenizer_dir = identity["path"] if identity["kind"] == "folder" else ensure_base_model(cache_dir)
