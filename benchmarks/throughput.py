@@ -62,17 +62,18 @@ def plain_loop(classifier, tokenizer, texts, device):
 
 
 def torch_batched(classifier, tokenizer, settings, texts, device, batch_size, half):
-    """Standpunt's batching on PyTorch (used on GPU): sorted windows, dynamic padding."""
+    """Standpunt's batching (models.windows) on PyTorch, used on GPU."""
     import torch
 
-    from models.windows import collate, make_windows
+    from models.windows import make_windows, windowed_logits
+
+    def run(ids, mask):
+        ids, mask = (torch.from_numpy(a).to(device, non_blocking=True) for a in (ids, mask))
+        return classifier(input_ids=ids, attention_mask=mask).float().cpu().numpy()
 
     windows = make_windows(tokenizer, texts, settings["max_length"], settings["window_overlap"], settings["prefix"])
-    order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
     with torch.inference_mode(), torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=half):
-        for start in range(0, len(order), batch_size):
-            batch = collate([windows.input_ids[i] for i in order[start : start + batch_size]], tokenizer.pad_token_id)
-            classifier(**{k: v.to(device, non_blocking=True) for k, v in batch.items()}).float().cpu()
+        windowed_logits(windows, len(texts), len(settings["labels"]), batch_size, tokenizer.pad_token_id, run)
 
 
 def end_to_end(letters: int) -> dict:

@@ -1,21 +1,19 @@
 """ONNX Runtime inference for a trained stance model.
 
 On these CPUs ONNX Runtime runs the same fp32 network well ahead of PyTorch
-eager (benchmarks/throughput.py) because the model is
-exported with plain ("eager") attention, whose graph ONNX Runtime's
-transformer optimizer recognises and fuses into its Attention, BiasGelu and
-embedding kernels; and the fused SkipLayerNormalization, slow on these CPUs,
-is kept out. Same numbers (scores within 1e-5), about 1.3x the speed of the
-plain export. The weights sit in a separate file that ONNX Runtime maps into
-memory instead of copying, so a session loads in a tenth of a second and
-holds no second copy of the 384 MB embedding table.
+eager (benchmarks/throughput.py). The model is exported with plain ("eager")
+attention, whose graph ONNX Runtime's transformer optimizer fuses into its
+Attention, BiasGelu and embedding kernels; the fused SkipLayerNormalization,
+slow on these CPUs, is kept out. Same numbers (scores within 1e-5), about
+1.3x the speed of the plain export. The weights sit in a separate file that
+ONNX Runtime maps into memory instead of copying, so a session loads in a
+tenth of a second and holds no second copy of the 384 MB embedding table.
 
-The export happens once per model and is cached next to the base encoder,
-keyed by the model's weights and the export recipe, so `standpunt predict`
-does no conversion work once the cache exists and starts without building
-the torch model at all. int8 (dynamic, per-channel) is available but off by
-default: it flips labels on the real letters (benchmarks/int8_quality.py).
-
+The export happens once per model and is cached (see onnx_path), keyed by
+the model's weights and the export recipe, so `standpunt predict` does no
+conversion work once the cache exists and starts without building the torch
+model at all. int8 (dynamic, per-channel) is available but off by default:
+it flips labels on the real letters (benchmarks/int8_quality.py).
 """
 
 from __future__ import annotations
@@ -111,10 +109,9 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
     import torch
     from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
+    from transformers.utils import logging as transformers_logging
 
     from models.stance_model import StanceModel
-
-    from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # the one line printed by OnnxStanceModel says what is happening
     with warnings.catch_warnings():
@@ -155,8 +152,7 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
             _rename_data_file(staged)
         else:
             fused.save_model_to_file(str(staged), use_external_data_format=True)
-        if data_path(staged).exists():
-            os.replace(data_path(staged), data_path(target))
+        os.replace(data_path(staged), data_path(target))
         os.replace(staged, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.labels import LABELS
 from pipelines.predict_config import FindingRule
 from pipelines.summarize.sentences import split_sentences
-
-LABELS = ("agree", "acknowledge", "pushback", "none")
 
 
 @dataclass
@@ -43,6 +42,12 @@ def finding_stance(paragraphs: list[LabelledParagraph], rule: FindingRule) -> st
     return "none"
 
 
+def strongest_paragraph(group: list[LabelledParagraph], stance: str) -> LabelledParagraph:
+    """The paragraph of a finding that carries its stance most strongly: the
+    evidence comes from it."""
+    return max((p for p in group if p.label == stance), key=lambda p: p.scores.get(stance, 0.0))
+
+
 def candidate_sentences(paragraphs: list[LabelledParagraph], rule: FindingRule) -> list[str]:
     """Every sentence that summarize_letter may ask to have scored, so a batch
     run can score the sentences of many letters in one classifier pass."""
@@ -50,8 +55,7 @@ def candidate_sentences(paragraphs: list[LabelledParagraph], rule: FindingRule) 
     for group in group_findings(paragraphs):
         stance = finding_stance(group, rule)
         if stance != "none":
-            best = max((p for p in group if p.label == stance), key=lambda p: p.scores.get(stance, 0.0))
-            sentences = split_sentences(best.text)
+            sentences = split_sentences(strongest_paragraph(group, stance).text)
             if len(sentences) > 1:  # a one-sentence paragraph is its own evidence: nothing to score
                 out += sentences
     return out
@@ -68,20 +72,17 @@ def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, sco
         stance = finding_stance(group, rule)
         finding = {"heading": group[0].heading, "paragraphs": [p.index for p in group], "stance": stance, "evidence": None}
         if stance != "none":
-            deciding = [p for p in group if p.label == stance]
-            best = max(deciding, key=lambda p: p.scores.get(stance, 0.0))
-            # the evidence comes from the paragraph that carries the stance most strongly
-            candidates = [(best, s) for s in split_sentences(best.text)] or [(best, best.text)]
-            if score_sentences is not None and len(candidates) > 1:
-                scored = score_sentences([s for _, s in candidates])
-                position = max(range(len(candidates)), key=lambda i: scored[i].get(stance, 0.0))
-                paragraph, sentence = candidates[position]
-                score = float(scored[position].get(stance, 0.0))
+            best = strongest_paragraph(group, stance)
+            sentences = split_sentences(best.text) or [best.text]
+            paragraph_score = float(best.scores.get(stance, 0.0))
+            if score_sentences is not None and len(sentences) > 1:
+                scored = score_sentences(sentences)
+                position = max(range(len(sentences)), key=lambda i: scored[i].get(stance, 0.0))
+                sentence, score = sentences[position], float(scored[position].get(stance, 0.0))
             else:
-                paragraph, sentence = best, candidates[0][1]
-                score = float(best.scores.get(stance, 0.0))
-            finding["evidence"] = {"paragraph": paragraph.index, "sentence": sentence, "score": round(score, 4),
-                                   "paragraph_score": round(float(paragraph.scores.get(stance, 0.0)), 4)}
+                sentence, score = sentences[0], paragraph_score
+            finding["evidence"] = {"paragraph": best.index, "sentence": sentence, "score": round(score, 4),
+                                   "paragraph_score": round(paragraph_score, 4)}
         findings.append(finding)
     counts = {label: sum(1 for p in paragraphs if p.label == label) for label in LABELS}
     return {"counts": counts, "findings": findings}
