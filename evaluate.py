@@ -1,54 +1,11 @@
-"""Score a model against annotated replies.
+"""Score a model against annotated replies: python evaluate.py [--model M] --data FILE.jsonl [--out DIR]
 
-    python evaluate.py [--model M] --data FILE.jsonl [--out DIR] [--split dev] [--allow-synthetic]
+A thin script: the command lives in `standpunt.pipelines.evaluate_command` so
+that `standpunt evaluate` and this file run the same code."""
 
-M: a model folder, a registered model URI (default models:/standpunt-stance@champion,
-or the shipped models/default where no registry exists yet) or a baseline
-(majority, lexicon, tfidf)."""
-
-from __future__ import annotations
-
-import argparse
-import os
 import sys
-from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="Score a stance model against annotated replies.")
-    parser.add_argument("--model", help="model folder, models:/ or runs:/ URI, or majority|lexicon|tfidf")
-    parser.add_argument("--data", required=True, type=Path, help="annotated JSONL in the corpus format")
-    parser.add_argument("--out", type=Path, help="write metrics.json, report.md and plots here")
-    parser.add_argument("--split", choices=["all", "dev"], default="all", help="dev: only the dev letters of the training split")
-    parser.add_argument("--config", type=Path, default=Path(__file__).resolve().parent / "configs" / "default.yaml",
-                        help="training config (for --split dev and the baselines' training data)")
-    parser.add_argument("--allow-synthetic", action="store_true", help="score synthetic letters too (every figure is then labelled synthetic)")
-    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (letters)")
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--no-mlflow", action="store_true", help="do not log an MLflow run")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from models.config import ConfigError
-    from pipelines.errors import StandpuntError
-    from pipelines.evaluation.harness import EvaluationOptions, evaluate
-
-    options = EvaluationOptions(
-        data=args.data, model=args.model, out=args.out, allow_synthetic=args.allow_synthetic, split=args.split,
-        config=args.config, resamples=args.bootstrap, seed=args.seed, log_to_mlflow=not args.no_mlflow,
-    )
-    try:
-        evaluate(options)
-    except (StandpuntError, ConfigError) as exc:
-        print(f"evaluate: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
+from standpunt.pipelines.evaluate_command import main
 
 if __name__ == "__main__":
     sys.exit(main())

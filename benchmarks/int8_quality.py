@@ -18,10 +18,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from models.config import load_config
-    from models.metrics import classification_metrics
-    from models.onnx_backend import OnnxStanceModel
-    from pipelines.corpus import read_records, split_letters
+    from standpunt.models.config import load_config
+    from standpunt.models.metrics import classification_metrics
+    from standpunt.models.onnx_backend import OnnxStanceModel
+    from standpunt.pipelines.corpus import read_records, split_letters
 
     config = load_config(ROOT / "configs" / "default.yaml")
     records = read_records(ROOT / "data" / "corpus" / "real.jsonl")

@@ -38,7 +38,7 @@ def run(size: int, model: str | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         archive, out = Path(tmp) / "archive", Path(tmp) / "out"
         make_archive(archive, size)
-        command = [sys.executable, "-c", "import sys, resource; from pipelines.cli import main; code = main(sys.argv[1:]); "
+        command = [sys.executable, "-c", "import sys, resource; from standpunt.pipelines.cli import main; code = main(sys.argv[1:]); "
                    "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
                    "predict", str(archive), "--out", str(out), "--no-progress"] + (["--model", model] if model else [])
         started = time.perf_counter()

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.alignment import FOUND_F1, SegmentationScore, score_segmentation, token_f1  # noqa: E402
-from pipelines.segment import fold, segment_text  # noqa: E402
+from standpunt.pipelines.alignment import FOUND_F1, SegmentationScore, score_segmentation, token_f1  # noqa: E402
+from standpunt.pipelines.segment import fold, segment_text  # noqa: E402
 
 
 def blank_line_split(text: str) -> list[str]:

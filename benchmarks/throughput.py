@@ -42,7 +42,7 @@ def random_model(tokenizer_dir: str, device: str):
     import torch
     from transformers import AutoTokenizer, BertConfig, BertModel
 
-    from models.classifier import StanceClassifier
+    from standpunt.models.classifier import StanceClassifier
 
     config = BertConfig(vocab_size=250037, hidden_size=384, num_hidden_layers=12, num_attention_heads=12,
                         intermediate_size=1536, max_position_embeddings=512, type_vocab_size=2, pad_token_id=1)
@@ -65,7 +65,7 @@ def torch_batched(classifier, tokenizer, settings, texts, device, batch_size, ha
     """Standpunt's batching (models.windows) on PyTorch, used on GPU."""
     import torch
 
-    from models.windows import make_windows, windowed_logits
+    from standpunt.models.windows import make_windows, windowed_logits
 
     def run(ids, mask):
         ids, mask = (torch.from_numpy(a).to(device, non_blocking=True) for a in (ids, mask))
@@ -99,7 +99,7 @@ def main() -> int:
     parser.add_argument("--no-end-to-end", action="store_true")
     args = parser.parse_args()
     if args.batch_size is None:
-        from pipelines.predict_config import load_predict_config
+        from standpunt.pipelines.predict_config import load_predict_config
 
         args.batch_size = load_predict_config().batch_size
     import torch
@@ -119,8 +119,8 @@ def main() -> int:
 
         engine = f"PyTorch {args.device}, batches of {args.batch_size}" + (", bf16" if args.bf16 else "")
     else:
-        from models.onnx_backend import OnnxStanceModel
-        from models.stance_model import StanceModel
+        from standpunt.models.onnx_backend import OnnxStanceModel
+        from standpunt.models.stance_model import StanceModel
 
         torch.set_num_threads(os.cpu_count() or 1)
         reference = StanceModel.load(ROOT / "models" / "default")

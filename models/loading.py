@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from models.baselines import BASELINES, make_baseline
-from models.labels import LABELS
-from models.prediction import Prediction
-from pipelines.errors import StandpuntError
+from standpunt.models.baselines import BASELINES, make_baseline
+from standpunt.models.labels import LABELS
+from standpunt.models.prediction import Prediction
+from standpunt.pipelines.errors import StandpuntError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_MODEL = ROOT / "models" / "default"
@@ -60,7 +60,7 @@ def _use_registry(tracking_uri: str) -> None:
 def _registry_has(uri: str) -> bool:
     from mlflow.exceptions import MlflowException
 
-    from models import tracking
+    from standpunt.models import tracking
 
     tracking_uri = tracking.tracking_uri()
     if tracking_uri.startswith("sqlite:///") and not Path(tracking_uri[len("sqlite:///"):]).exists():
@@ -97,7 +97,7 @@ def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none"
     import pandas as pd
     from mlflow.exceptions import MlflowException
 
-    from models import tracking
+    from standpunt.models import tracking
 
     tracking_uri = tracking.tracking_uri()
     _use_registry(tracking_uri)
@@ -110,7 +110,7 @@ def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none"
         version = str(entry.version)
         folder = _registered_model_folder(entry) if backend == "onnx" else None
         if folder is not None:
-            from models.onnx_backend import OnnxStanceModel
+            from standpunt.models.onnx_backend import OnnxStanceModel
 
             model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
             return Predictor(uri, "registry", version, partial(model.predict, batch_size=batch_size))
@@ -145,7 +145,7 @@ def resolve_model(
         return _registry_predictor(spec, backend, quantize, threads, batch_size)
     folder = Path(spec)
     if folder.is_dir() and backend == "onnx":
-        from models.onnx_backend import OnnxStanceModel
+        from standpunt.models.onnx_backend import OnnxStanceModel
 
         if not (folder / "config.json").exists():
             raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs config.json and weights.safetensors)")
@@ -156,7 +156,7 @@ def resolve_model(
             import torch
 
             torch.set_num_threads(threads)
-        from models.stance_model import StanceModel
+        from standpunt.models.stance_model import StanceModel
 
         model = StanceModel.load(folder)
         version = (model.metrics or {}).get("git_commit")

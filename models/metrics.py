@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.classifier import LABELS
+from standpunt.models.classifier import LABELS
 
 
 def classification_metrics(gold: list[str], predicted: list[str], labels: tuple[str, ...] = LABELS) -> dict:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.prediction import CONFIG, WEIGHTS, Prediction
+from standpunt.models.prediction import CONFIG, WEIGHTS, Prediction
 
 ONNX_OPSET = 17
 ONNX_CACHE_ENV = "STANDPUNT_ONNX_CACHE"
@@ -50,7 +50,7 @@ def recipe_key() -> str:
 
 def onnx_path(model_dir: Path, quantize: str, cache_dir: str | None = None) -> Path:
     """$STANDPUNT_ONNX_CACHE if set (exports are ~470 MB each), else <cache>/onnx."""
-    from models.base_encoder import default_cache_dir
+    from standpunt.models.base_encoder import default_cache_dir
 
     if cache_dir:
         root = Path(cache_dir).expanduser() / "onnx"
@@ -111,7 +111,7 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
     from onnxruntime.transformers.optimizer import optimize_model
     from transformers.utils import logging as transformers_logging
 
-    from models.stance_model import StanceModel
+    from standpunt.models.stance_model import StanceModel
 
     transformers_logging.disable_progress_bar()  # the one line printed by OnnxStanceModel says what is happening
     with warnings.catch_warnings():
@@ -215,7 +215,7 @@ class OnnxStanceModel:
     def __init__(self, model_dir: str | Path, quantize: str = "none", threads: int | None = None, cache_dir: str | None = None):
         import onnxruntime as ort
 
-        from models.base_encoder import ensure_base_model
+        from standpunt.models.base_encoder import ensure_base_model
 
         model_dir = Path(model_dir)
         self.settings = json.loads((model_dir / CONFIG).read_text())
@@ -238,12 +238,12 @@ class OnnxStanceModel:
         self.path = path
 
     def windows(self, texts: list[str]):
-        from models.windows import make_windows
+        from standpunt.models.windows import make_windows
 
         return make_windows(self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"])
 
     def logits(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
-        from models.windows import windowed_logits
+        from standpunt.models.windows import windowed_logits
 
         def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
             return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]

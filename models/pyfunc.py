@@ -11,7 +11,7 @@ import pandas as pd
 
 class StancePyfunc(mlflow.pyfunc.PythonModel):
     def load_context(self, context) -> None:
-        from models.stance_model import StanceModel
+        from standpunt.models.stance_model import StanceModel
 
         self.model = StanceModel.load(context.artifacts["model_dir"])
 

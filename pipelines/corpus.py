@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.errors import CorpusError
-from pipelines.segment.segmenter import fold
+from standpunt.pipelines.errors import CorpusError
+from standpunt.pipelines.segment.segmenter import fold
 
 LABELS = ("agree", "acknowledge", "pushback", "none")
 SOURCES = ("real", "synthetic")

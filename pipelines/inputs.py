@@ -9,7 +9,7 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from pipelines.ingest import SUPPORTED_SUFFIXES
+from standpunt.pipelines.ingest import SUPPORTED_SUFFIXES
 
 
 def expand_inputs(inputs: list[str]) -> tuple[list[Path], list[str]]:

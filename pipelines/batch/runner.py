@@ -16,13 +16,13 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.labels import LABELS
-from models.loading import Predictor, resolve_model
-from pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
-from pipelines.batch.reading import read_and_segment
-from pipelines.inputs import expand_inputs
-from pipelines.predict_config import PredictConfig
-from pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter
+from standpunt.models.labels import LABELS
+from standpunt.models.loading import Predictor, resolve_model
+from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
+from standpunt.pipelines.batch.reading import read_and_segment
+from standpunt.pipelines.inputs import expand_inputs
+from standpunt.pipelines.predict_config import PredictConfig
+from standpunt.pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter
 
 
 # Paragraphs classified in one pass: the first pass is small so the first
@@ -176,7 +176,7 @@ def export_tables(out_dir: Path, formats: list[str]) -> list[Path]:
 
     import pandas as pd
 
-    from pipelines.batch.outputs import read_jsonl
+    from standpunt.pipelines.batch.outputs import read_jsonl
 
     written = []
     paragraphs = read_jsonl(out_dir / PARAGRAPHS)

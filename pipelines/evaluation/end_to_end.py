@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.alignment import FOUND_F1, best_matches, score_segmentation
-from pipelines.segment import segment_text
+from standpunt.pipelines.alignment import FOUND_F1, best_matches, score_segmentation
+from standpunt.pipelines.segment import segment_text
 
 LABEL_F1 = 0.5
 MISSED = "missed"

@@ -13,17 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
-from models.baselines import BASELINES
-from models.classifier import LABELS
-from models.metrics import classification_metrics, confusion_figure
-from pipelines.corpus import file_sha256, read_records, split_letters
-from pipelines.errors import CorpusError
-from pipelines.segment import fold
-from pipelines.evaluation.bootstrap import letter_bootstrap
-from pipelines.evaluation.breakdowns import auditor_kind, sender_kind
-from pipelines.evaluation.calibration import reliability, reliability_figure
-from pipelines.evaluation.end_to_end import MISSED, end_to_end
-from models.loading import Predictor, resolve_model
+from standpunt.models.baselines import BASELINES
+from standpunt.models.classifier import LABELS
+from standpunt.models.metrics import classification_metrics, confusion_figure
+from standpunt.pipelines.corpus import file_sha256, read_records, split_letters
+from standpunt.pipelines.errors import CorpusError
+from standpunt.pipelines.segment import fold
+from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap
+from standpunt.pipelines.evaluation.breakdowns import auditor_kind, sender_kind
+from standpunt.pipelines.evaluation.calibration import reliability, reliability_figure
+from standpunt.pipelines.evaluation.end_to_end import MISSED, end_to_end
+from standpunt.models.loading import Predictor, resolve_model
 
 ROOT = Path(__file__).resolve().parents[2]
 AGREEMENT = ROOT / "data" / "corpus" / "AGREEMENT.md"
@@ -55,7 +55,7 @@ def load_records(options: EvaluationOptions) -> tuple[list[dict], bool]:
             "scores on synthetic letters are refused; pass --allow-synthetic to score them anyway, labelled synthetic",
         )
     if options.split == "dev":
-        from models.config import load_config
+        from standpunt.models.config import load_config
 
         config = load_config(options.config)
         _, records = split_letters(records, config.data.dev_fraction, config.data.split_seed)
@@ -74,7 +74,7 @@ def _line_of(path: Path, letter: str) -> int:
 def baseline_training(exclude: set[str], config_path: Path) -> tuple[list[str], list[str]]:
     """The project's corpus (real + synthetic, as the training config lists
     it) minus the letters being evaluated: baselines never see the test letters."""
-    from models.config import load_config
+    from standpunt.models.config import load_config
 
     config = load_config(config_path)
     files = list(config.data.real) + (list(config.data.synthetic) if config.data.use_synthetic else [])
@@ -307,7 +307,7 @@ def log_run(result: dict, out: Path | None) -> str:
     import matplotlib.pyplot as plt
     import mlflow
 
-    from models import tracking
+    from standpunt.models import tracking
 
     tracking.setup(None, EXPERIMENT)
     prefix = "synthetic_" if result["synthetic"] else ""

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.document import Document
-from pipelines.errors import IngestError
-from pipelines.ingest.docx import read_docx
-from pipelines.ingest.html import read_html
-from pipelines.ingest.metadata import extract_metadata
-from pipelines.ingest.pdf import read_pdf
-from pipelines.ingest.text import read_text
+from standpunt.pipelines.document import Document
+from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.ingest.docx import read_docx
+from standpunt.pipelines.ingest.html import read_html
+from standpunt.pipelines.ingest.metadata import extract_metadata
+from standpunt.pipelines.ingest.pdf import read_pdf
+from standpunt.pipelines.ingest.text import read_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipelines.errors import IngestError
-from pipelines.ingest.text import decode_text
+from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.ingest.text import decode_text
 
 _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "iframe", "template"]
 _DROP_HINTS = re.compile(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.document import Metadata
+from standpunt.pipelines.document import Metadata
 
 MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.errors import IngestError
+from standpunt.pipelines.errors import IngestError
 
 _ALLOWED_CONTROL = {"\n", "\r", "\t", "\f", "\v"}
 

@@ -14,8 +14,8 @@ import json
 from html import escape
 from pathlib import Path
 
-from pipelines.batch.outputs import LETTERS, PARAGRAPHS, read_jsonl
-from pipelines.summarize.archive import STANCES, summarize_archive
+from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, read_jsonl
+from standpunt.pipelines.summarize.archive import STANCES, summarize_archive
 
 COLOURS = {"agree": "#2e7d32", "acknowledge": "#1565c0", "pushback": "#c62828", "none": "#9e9e9e"}
 DUTCH = {"agree": "instemmen", "acknowledge": "erkennen", "pushback": "tegenspreken", "none": "geen standpunt"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.ingest.metadata import DATE_WORDS
+from standpunt.pipelines.ingest.metadata import DATE_WORDS
 
 _MONTH = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
 _DATE = rf"\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"

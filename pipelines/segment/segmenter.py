@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipelines.document import Document, Paragraph
-from pipelines.segment.blocks import Block, Line, split_blocks
-from pipelines.segment.furniture import block_rule, ends_sentence
+from standpunt.pipelines.document import Document, Paragraph
+from standpunt.pipelines.segment.blocks import Block, Line, split_blocks
+from standpunt.pipelines.segment.furniture import block_rule, ends_sentence
 
 _BULLET = re.compile(r"^(?:[•·▪◦●\-–—*]|\d{1,2}[.)]\s|[a-z][.)]\s)\s*")
 _WORD = re.compile(r"\w+")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.labels import LABELS
-from pipelines.predict_config import FindingRule
-from pipelines.summarize.sentences import split_sentences
+from standpunt.models.labels import LABELS
+from standpunt.pipelines.predict_config import FindingRule
+from standpunt.pipelines.summarize.sentences import split_sentences
 
 
 @dataclass

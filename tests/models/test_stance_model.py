@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from models.config import load_config
-from models.stance_model import ModelLoadError, StanceModel
+from standpunt.models.config import load_config
+from standpunt.models.stance_model import ModelLoadError, StanceModel
 from tests.conftest import ROOT
 
 
@@ -43,7 +43,7 @@ def test_long_paragraph_logits_average_its_windows(tiny_encoder):
     windows = model.windows([text])
     assert len(windows.input_ids) > 1
     per_window = torch.stack([model.logits([text])[0]])
-    from models.windows import collate
+    from standpunt.models.windows import collate
 
     with torch.inference_mode():
         model.classifier.eval()
@@ -52,7 +52,7 @@ def test_long_paragraph_logits_average_its_windows(tiny_encoder):
 
 
 def test_lora_trains_a_small_part_only(tiny_encoder):
-    from models.classifier import trainable_parameters
+    from standpunt.models.classifier import trainable_parameters
 
     lora = StanceModel.create(tiny_config(tiny_encoder).model, str(tiny_encoder))
     full = StanceModel.create(tiny_config(tiny_encoder, "model.finetune=full").model, str(tiny_encoder))

@@ -1,4 +1,4 @@
-from models.windows import collate, make_windows
+from standpunt.models.windows import collate, make_windows
 
 
 def test_short_paragraph_is_one_window_equal_to_plain_tokenisation(tiny_encoder):

@@ -1,4 +1,4 @@
-from pipelines.alignment import best_matches, score_segmentation, token_f1
+from standpunt.pipelines.alignment import best_matches, score_segmentation, token_f1
 
 
 def test_token_f1_counts_multisets():

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from pipelines.cli import main
-from pipelines.inputs import expand_inputs
+from standpunt.pipelines.cli import main
+from standpunt.pipelines.inputs import expand_inputs
 from tests.conftest import EXAMPLES
 
 KEYS = {"letter", "source", "paragraph", "text", "spans", "heading"}

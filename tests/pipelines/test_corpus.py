@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from pipelines.corpus import LABELS, load_splits, read_records, split_letters
-from pipelines.errors import CorpusError
+from standpunt.pipelines.corpus import LABELS, load_splits, read_records, split_letters
+from standpunt.pipelines.errors import CorpusError
 from tests.conftest import CORPUS
 
 GOOD = {

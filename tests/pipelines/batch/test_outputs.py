@@ -1,6 +1,6 @@
 import json
 
-from pipelines.batch.outputs import OutputFolder, read_jsonl
+from standpunt.pipelines.batch.outputs import OutputFolder, read_jsonl
 
 
 def test_recovery_cuts_half_lines_and_orphan_paragraphs(tmp_path):

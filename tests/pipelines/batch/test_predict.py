@@ -14,7 +14,7 @@ import time
 import pandas as pd
 import pytest
 
-from pipelines.cli import main
+from standpunt.pipelines.cli import main
 from tests.conftest import EXAMPLES, ROOT
 
 PARAGRAPH_KEYS = {"letter", "source", "paragraph", "text", "spans", "heading", "label", "scores"}
@@ -101,7 +101,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tiny_model, tmp_path):
     sources = sorted(EXAMPLES.glob("*.txt"))
     for i in range(60):
         shutil.copy(sources[i % len(sources)], archive / f"letter_{i:03d}.txt")
-    command = [sys.executable, "-m", "pipelines.cli", "predict", str(archive), "--model", str(tiny_model), "--workers", "1",
+    command = [sys.executable, "-m", "standpunt.pipelines.cli", "predict", str(archive), "--model", str(tiny_model), "--workers", "1",
                "--batch-size", "4", "--no-progress"]
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     reference = tmp_path / "reference"

@@ -1,7 +1,7 @@
 import numpy as np
 from sklearn.metrics import f1_score
 
-from pipelines.evaluation.bootstrap import letter_bootstrap, macro_f1
+from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap, macro_f1
 
 LABELS = ["agree", "acknowledge", "pushback", "none"]
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from pipelines.evaluation.calibration import reliability
+from standpunt.pipelines.evaluation.calibration import reliability
 
 
 def test_perfectly_calibrated_has_zero_ece():

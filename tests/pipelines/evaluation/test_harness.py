@@ -9,10 +9,10 @@ import pytest
 from mlflow import MlflowClient
 from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precision_recall_fscore_support
 
-import evaluate
-from models.baselines import LexiconBaseline
-from models.config import load_config
-from models.stance_model import StanceModel
+from standpunt.pipelines import evaluate_command as evaluate
+from standpunt.models.baselines import LexiconBaseline
+from standpunt.models.config import load_config
+from standpunt.models.stance_model import StanceModel
 from tests.conftest import CORPUS, ROOT
 
 KEYS = {
@@ -122,7 +122,7 @@ def test_synthetic_letters_are_refused_unless_allowed(tmp_path, tracking, capsys
 
 
 def test_default_model_without_registry_is_the_shipped_one(fixture_file, tracking):
-    from models.loading import SHIPPED_MODEL, _registry_has
+    from standpunt.models.loading import SHIPPED_MODEL, _registry_has
 
     assert not _registry_has("models:/standpunt-stance@champion")
     assert SHIPPED_MODEL == ROOT / "models" / "default"

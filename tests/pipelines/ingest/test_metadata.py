@@ -1,4 +1,4 @@
-from pipelines.ingest.metadata import extract_metadata, find_date
+from standpunt.pipelines.ingest.metadata import extract_metadata, find_date
 
 
 def test_seed_letter_metadata(seed_record):

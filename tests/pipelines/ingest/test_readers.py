@@ -5,9 +5,9 @@ import zipfile
 
 import pytest
 
-from pipelines.errors import IngestError
-from pipelines.ingest import IngestOptions, read_document
-from pipelines.ingest.html import html_to_text
+from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.ingest import IngestOptions, read_document
+from standpunt.pipelines.ingest.html import html_to_text
 from tests.conftest import EXAMPLES
 
 

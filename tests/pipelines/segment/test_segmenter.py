@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import json
 
-from pipelines.corpus import fold
-from pipelines.ingest import read_document
-from pipelines.segment import segment, segment_text
+from standpunt.pipelines.corpus import fold
+from standpunt.pipelines.ingest import read_document
+from standpunt.pipelines.segment import segment, segment_text
 from tests.conftest import EXAMPLES, corpus_record
 
 

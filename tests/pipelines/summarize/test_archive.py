@@ -1,4 +1,4 @@
-from pipelines.summarize.archive import summarize_archive
+from standpunt.pipelines.summarize.archive import summarize_archive
 
 
 def letter(name, sender, date, stances, status="ok"):
