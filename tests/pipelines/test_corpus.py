@@ -38,7 +38,8 @@ def broken(**changes):
 
 
 def test_bundled_corpus_is_valid():
-    assert len(read_records(CORPUS / "real.jsonl")) == 73
+    assert len(read_records(CORPUS / "real.jsonl")) == 119
+    assert len(read_records(CORPUS / "real_batch6.jsonl")) == 186
     assert len(read_records(CORPUS / "synthetic.jsonl")) == 60
     assert len(read_records(CORPUS / "synthetic_genres.jsonl")) == 50
 
