@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from standpunt.models.baselines import make_baseline
 from standpunt.models.classifier import LABELS, trainable_parameters
 from standpunt.models.config import Config, flatten
+from standpunt.models.layer_cache import first_trained_layer, frozen_states, top_logits
 from standpunt.models.metrics import classification_metrics, confusion_figure
 from standpunt.models.stance_model import StanceModel
 from standpunt.models.windows import collate
@@ -81,27 +82,25 @@ def package_code(folder: Path) -> Path:
     return target
 
 
-def train(config: Config, promote: bool = False, progress: bool = True, log=print) -> TrainResult:
-    import mlflow
-
-    from standpunt.models import pyfunc, tracking
-
-    started = time.time()
-    seed_everything(config.train.seed)
-    if config.train.threads:
-        torch.set_num_threads(config.train.threads)
-
-    synthetic = [_resolve(p) for p in config.data.synthetic] if config.data.use_synthetic else []
-    splits = load_splits([_resolve(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed)
-    train_texts, train_labels = list(splits.train["text"]), list(splits.train["label"])
-    dev_texts, dev_labels = list(splits.dev["text"]), list(splits.dev["label"])
-
-    model = StanceModel.create(config.model, config.base_encoder)
-    windows = model.windows(train_texts)
-    window_labels = [LABELS.index(train_labels[i]) for i in windows.owner]
+def fit(model: StanceModel, texts: list[str], labels: list[str], config: Config, progress: bool = False,
+        on_epoch=None, memo: dict | None = None, weights: list[float] | None = None) -> list[dict]:
+    """The training loop, nanoGPT-style in one place: class-weighted loss,
+    AdamW with warm-up and linear decay, length-bucketed batches. Where LoRA
+    adapts only the top layers, the frozen layers below run once per window
+    (models/layer_cache.py) instead of once per step. `on_epoch(epoch, loss)`
+    may score a dev set and returns its macro-F1 for the history; `memo`
+    shares the frozen layers' outputs between fits (cross-validation folds);
+    `weights` weigh single paragraphs in the loss (e.g. synthetic text lower)."""
+    rng = random.Random(config.train.seed)
+    windows = model.windows(texts)
+    window_labels = torch.tensor([LABELS.index(labels[i]) for i in windows.owner])
     lengths = [len(w) for w in windows.input_ids]
-    weights = class_weights([LABELS.index(label) for label in train_labels], config.train.class_weighting)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    per_class = class_weights([LABELS.index(label) for label in labels], config.train.class_weighting)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=per_class, reduction="none")
+    window_weights = torch.tensor([1.0 if weights is None else float(weights[i]) for i in windows.owner])
+    split = first_trained_layer(config.model.lora_layers, config.model.finetune)
+    cached = (frozen_states(model.classifier, windows.input_ids, split, model.tokenizer.pad_token_id, memo=memo)
+              if split else None)
 
     head_params = list(model.classifier.head.parameters())
     head_ids = {id(p) for p in head_params}
@@ -118,17 +117,67 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
         total_steps = min(total_steps, config.train.max_steps)
     warmup = max(1, int(total_steps * config.train.warmup_ratio))
 
-    def schedule(step: int) -> float:
+    def get_lr_factor(step: int) -> float:
         if step < warmup:
             return (step + 1) / warmup
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
 
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
-
-    tracking.setup(config.tracking.tracking_uri, config.tracking.experiment)
-    rng = random.Random(config.train.seed)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, get_lr_factor)
     history: list[dict] = []
     step = 0
+    epochs = tqdm(range(config.train.epochs), desc="epochs", disable=not progress)
+    for epoch in epochs:
+        model.classifier.train()
+        losses = []
+        batches = length_batches(lengths, config.train.batch_size, rng)
+        bar = tqdm(batches, desc=f"epoch {epoch + 1}", leave=False, disable=not progress)
+        for batch in bar:
+            if cached is not None:
+                logits = top_logits(model.classifier, [cached[i] for i in batch], split)
+            else:
+                logits = model.classifier(**collate([windows.input_ids[i] for i in batch], model.tokenizer.pad_token_id))
+            targets = window_labels[batch]
+            # the class-weighted mean, with each window's own weight on top
+            scale = per_class[targets] * window_weights[batch]
+            loss = (loss_fn(logits, targets) * window_weights[batch]).sum() / scale.sum()
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(encoder_params + head_params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            losses.append(loss.item())
+            step += 1
+            bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+            if config.train.max_steps and step >= config.train.max_steps:
+                break
+        record = {"epoch": epoch + 1, "train_loss": float(np.mean(losses))}
+        if on_epoch is not None:
+            record["dev_macro_f1"] = on_epoch(epoch + 1, record["train_loss"])
+        history.append(record)
+        epochs.set_postfix(loss=f"{record['train_loss']:.3f}")
+        if config.train.max_steps and step >= config.train.max_steps:
+            break
+    model.classifier.eval()
+    return history
+
+
+def train(config: Config, promote: bool = False, progress: bool = True, log=print) -> TrainResult:
+    import mlflow
+
+    from standpunt.models import pyfunc, tracking
+
+    started = time.time()
+    seed_everything(config.train.seed)
+    if config.train.threads:
+        torch.set_num_threads(config.train.threads)
+
+    synthetic = [_resolve(p) for p in config.data.synthetic] if config.data.use_synthetic else []
+    splits = load_splits([_resolve(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed)
+    train_texts, train_labels = list(splits.train["text"]), list(splits.train["label"])
+    dev_texts, dev_labels = list(splits.dev["text"]), list(splits.dev["label"])
+
+    model = StanceModel.create(config.model, config.base_encoder)
+    tracking.setup(config.tracking.tracking_uri, config.tracking.experiment)
     with mlflow.start_run() as run:
         mlflow.log_params({k: ("null" if v is None else v) for k, v in flatten(config).items()})
         mlflow.set_tags({
@@ -148,33 +197,16 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
         for name, digest in splits.files.items():
             mlflow.set_tag(f"data.{name}.sha256", digest)
 
-        epochs = tqdm(range(config.train.epochs), desc="epochs", disable=not progress)
-        for epoch in epochs:
-            model.classifier.train()
-            losses = []
-            batches = length_batches(lengths, config.train.batch_size, rng)
-            bar = tqdm(batches, desc=f"epoch {epoch + 1}", leave=False, disable=not progress)
-            for batch in bar:
-                inputs = collate([windows.input_ids[i] for i in batch], model.tokenizer.pad_token_id)
-                target = torch.tensor([window_labels[i] for i in batch])
-                loss = loss_fn(model.classifier(**inputs), target)
-                optimizer.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(encoder_params + head_params, 1.0)
-                optimizer.step()
-                scheduler.step()
-                losses.append(loss.item())
-                step += 1
-                bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
-                if config.train.max_steps and step >= config.train.max_steps:
-                    break
-            prediction = model.predict(dev_texts, config.train.eval_batch_size)  # the last epoch's is the final one
-            dev_f1 = classification_metrics(dev_labels, prediction.labels)["macro_f1"]
-            history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)), "dev_macro_f1": dev_f1})
-            mlflow.log_metrics({"train_loss": float(np.mean(losses)), "dev_macro_f1_epoch": dev_f1}, step=epoch + 1)
-            epochs.set_postfix(loss=f"{np.mean(losses):.3f}", dev_f1=f"{dev_f1:.3f}")
-            if config.train.max_steps and step >= config.train.max_steps:
-                break
+        last: dict = {}
+
+        def score_dev(epoch: int, loss: float) -> float:
+            last["prediction"] = model.predict(dev_texts, config.train.eval_batch_size)  # the last epoch's is the final one
+            dev_f1 = classification_metrics(dev_labels, last["prediction"].labels)["macro_f1"]
+            mlflow.log_metrics({"train_loss": loss, "dev_macro_f1_epoch": dev_f1}, step=epoch)
+            return dev_f1
+
+        history = fit(model, train_texts, train_labels, config, progress=progress, on_epoch=score_dev)
+        prediction = last["prediction"]
 
         metrics = classification_metrics(dev_labels, prediction.labels)
         baselines = {}

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow-synthetic", action="store_true", help="score synthetic letters too (every figure is then labelled synthetic)")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (letters)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--cues", type=Path, nargs="*", help="evidence cues (cues.jsonl format); default: those beside --data")
     parser.add_argument("--no-mlflow", action="store_true", help="do not log an MLflow run")
     return parser
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     options = EvaluationOptions(
         data=args.data, model=args.model, out=args.out, allow_synthetic=args.allow_synthetic, split=args.split,
-        config=args.config, resamples=args.bootstrap, seed=args.seed, log_to_mlflow=not args.no_mlflow,
+        config=args.config, cues=args.cues, resamples=args.bootstrap, seed=args.seed, log_to_mlflow=not args.no_mlflow,
     )
     try:
         evaluate(options)

@@ -23,6 +23,8 @@ from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap
 from standpunt.pipelines.evaluation.breakdowns import auditor_kind, sender_kind
 from standpunt.pipelines.evaluation.calibration import reliability, reliability_figure
 from standpunt.pipelines.evaluation.end_to_end import MISSED, end_to_end
+from standpunt.pipelines.evaluation.findings import cue_files_beside, finding_scores, read_cues
+from standpunt.pipelines.predict_config import load_predict_config
 from standpunt.models.loading import Predictor, resolve_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +44,7 @@ class EvaluationOptions:
     seed: int = 13
     log_to_mlflow: bool = True
     errors: int = 20
+    cues: list[Path] | None = None  # evidence cues; None: the cues files beside the data file
 
 
 def load_records(options: EvaluationOptions) -> tuple[list[dict], bool]:
@@ -125,6 +128,8 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     ece, bins = reliability(confidence, correct)
     e2e = end_to_end(records, lambda t: predictor.predict(t).labels)
     e2e_metrics = classification_metrics(e2e.gold, e2e.predicted)
+    findings = finding_scores(records, prediction.labels, prediction.scores, load_predict_config().summary.finding_rule,
+                              _sentence_scorer(predictor), read_cues(options.cues or cue_files_beside(options.data)))
 
     comparison = {"model": _scores(gold, prediction.labels)}
     for name in BASELINES:
@@ -184,6 +189,7 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
         "end_to_end_missed": sum(1 for p in e2e.predicted if p == MISSED),
         "segmentation_recall": e2e.segmentation_recall,
         "segmentation_precision": e2e.segmentation_precision,
+        "findings": findings,
         "comparison": comparison,
         "annotator_agreement": ceiling,
         "breakdowns": breakdowns,
@@ -195,6 +201,20 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     if options.log_to_mlflow:
         result["mlflow_run_id"] = log_run(result, Path(options.out) if options.out else None)
     return result
+
+
+def _sentence_scorer(predictor: Predictor):
+    def score(sentences: list[str]) -> list[dict[str, float]]:
+        scores = predictor.predict(sentences).scores
+        return [{label: float(row[j]) for j, label in enumerate(LABELS)} for row in scores]
+
+    return score
+
+
+def findings_line(findings: dict) -> str:
+    evidence = findings["evidence_accuracy"]
+    shown = f"{evidence:.3f} of {findings['evidence_findings']} stance findings with marked cues" if evidence is not None else "n/a (no cues)"
+    return f"findings ({findings['n_findings']}): macro-F1 {findings['macro_f1']:.3f}; evidence sentence right: {shown}"
 
 
 def summary(result: dict) -> str:
@@ -215,6 +235,7 @@ def summary(result: dict) -> str:
         f"end to end from raw text: macro-F1 {result['end_to_end_macro_f1']:.3f}; segmentation recall "
         f"{result['segmentation_recall']:.3f}, precision {result['segmentation_precision']:.3f}"
     )
+    lines.append(findings_line(result["findings"]))
     return "\n".join(lines)
 
 
@@ -257,6 +278,11 @@ def markdown_report(result: dict) -> str:
     out += [
         "",
         "![confusion](confusion_matrix.png)",
+        "",
+        "## Findings and evidence",
+        "",
+        "Findings are the paragraphs under one heading; a gold finding's stance follows from the gold labels by the "
+        "finding rule of configs/predict.yaml, the predicted one from the model's. " + findings_line(result["findings"]) + ".",
         "",
         "## Calibration",
         "",
@@ -319,6 +345,9 @@ def log_run(result: dict, out: Path | None) -> str:
         })
         flat = {k: result[k] for k in ("macro_f1", "accuracy", "kappa", "ece", "end_to_end_macro_f1", "segmentation_recall", "segmentation_precision")}
         flat["macro_f1_ci_low"], flat["macro_f1_ci_high"] = result["macro_f1_ci"]
+        flat["finding_macro_f1"] = result["findings"]["macro_f1"]
+        if result["findings"]["evidence_accuracy"] is not None:
+            flat["evidence_accuracy"] = result["findings"]["evidence_accuracy"]
         for label, row in result["per_label"].items():
             flat[f"{label}_f1"] = row["f1"]
         for name, row in result["comparison"].items():
