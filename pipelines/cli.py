@@ -159,6 +159,20 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    from standpunt.models.config import ConfigError
+    from standpunt.pipelines.models_command import describe_models
+    from standpunt.pipelines.predict_config import load_predict_config
+
+    try:
+        config = load_predict_config(args.config, list(args.set or []))
+    except ConfigError as exc:
+        print(f"standpunt: {exc}", file=sys.stderr)
+        return 2
+    print(describe_models(config.tracking, config.model))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from standpunt.pipelines.report.html import write_report
 
@@ -208,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "into DIR/superseded-<UTC time>/")
     pr.add_argument("--no-progress", action="store_true")
     pr.set_defaults(func=cmd_predict)
+    md = sub.add_parser("models", help="list the registered versions, the champion, the shipped default, and the model predict uses now")
+    md.add_argument("--config", default=None, help="predict config whose tracking block names the registry (default configs/predict.yaml)")
+    md.add_argument("--set", action="append", metavar="key=value", help="override one config key (e.g. tracking.tracking_uri=...)")
+    md.set_defaults(func=cmd_models)
     rp = sub.add_parser("report", help="write DIR/report.html (self-contained) and DIR/summary.csv from a predict run")
     rp.add_argument("dir", metavar="DIR")
     rp.set_defaults(func=cmd_report)

@@ -21,6 +21,11 @@ def test_changed_registered_model_is_honoured_by_train_predict_and_evaluate(tiny
     client, uri = run_train(tiny_encoder, tmp_path, "tracking.registered_model=other-stance", "--promote")
     assert str(client.get_model_version_by_alias("other-stance", "champion").version) == "1"
     assert not [m for m in client.search_registered_models() if m.name == "standpunt-stance"]
+    capsys.readouterr()
+    assert main(["models", "--set", f"tracking.tracking_uri={uri}", "--set", "tracking.registered_model=other-stance"]) == 0
+    listing = capsys.readouterr().out
+    assert "registered model 'other-stance'" in listing and "@champion: version 1 (dev macro-F1 " in listing
+    assert "predict uses: models:/other-stance@champion = version 1" in listing and "shipped default:" in listing
 
     letter = tmp_path / "letter.txt"
     shutil.copy(EXAMPLES / "000_seed-aenm-vo2025.txt", letter)

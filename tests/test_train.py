@@ -7,8 +7,10 @@ import mlflow
 import pandas as pd
 from mlflow import MlflowClient
 
+from standpunt.models.identity import weights_sha256
 from standpunt.models.loading import SHIPPED_MODEL, choose_model
 from standpunt.models.tracking import RegistrySettings
+from standpunt.pipelines import cli
 from standpunt.pipelines import train_command as train
 from tests.conftest import ROOT
 
@@ -48,6 +50,12 @@ def test_train_logs_run_registers_and_keeps_the_shipped_default(tiny_encoder, tm
     assert not client.get_registered_model("standpunt-stance").aliases and run.data.tags["promoted_to_champion"] == "False"
     assert "does not beat the shipped default's 0.556" in run.data.tags["promotion"]
     assert choose_model(None, RegistrySettings(uri)) == str(SHIPPED_MODEL)
+    capsys.readouterr()
+    assert cli.main(["models", "--set", f"tracking.tracking_uri={uri}"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[1].split()[:2] == ["version", "dev"] and listing[2].split()[0] == "1" and len(listing[2].split()) == 4  # no alias
+    assert "@champion: none" in listing
+    assert f"predict uses: {SHIPPED_MODEL} (no @champion in the registry) (dev macro-F1 0.556, weights {weights_sha256(SHIPPED_MODEL)[:12]})" in listing
 
     served = mlflow.pyfunc.load_model("models:/standpunt-stance/1")
     frame = served.predict(pd.DataFrame({"text": ["Ik onderschrijf uw conclusie.", "Hoogachtend,"]}))
