@@ -142,12 +142,11 @@ def predict_archive(
             if moved:
                 log(f"standpunt: --force-new: earlier outputs moved to {moved}")
         previous = check_resume(folder, model)
+        manifest = new_manifest(model, config, previous, standpunt_version(), git_commit())
         output = OutputFolder(folder)
     except BaseException:
         readers.terminate()
         raise
-    manifest = new_manifest(model, config, previous, standpunt_version(), git_commit())
-    write_manifest(folder, manifest)
     todo = [str(f) for f in files if str(f) not in output.done]
     stats.already_done = len(files) - len(todo)
     if stats.already_done:
@@ -156,6 +155,7 @@ def predict_archive(
 
     bar = tqdm(total=len(todo), unit="letter", disable=not progress, desc="predict")
     try:
+        write_manifest(folder, manifest)  # before the first letter: a killed run still names its model
         group: list[dict] = []
         group_size = FIRST_GROUP
         n_paragraphs = 0
@@ -188,8 +188,8 @@ def predict_archive(
         output.close()
     stats.seconds = time.time() - started
     stats.worker_restarts = readers.restarts
-    finish(manifest, dict(output.totals), {"letters_ok": stats.ok, "letters_failed": stats.failed,
-                                           "already_done": stats.already_done, "paragraphs": stats.paragraphs})
+    finish(manifest, dict(output.totals), {"letters_ok": stats.ok, "letters_failed": stats.failed, "already_done": stats.already_done,
+                                           "paragraphs": stats.paragraphs, "worker_restarts": stats.worker_restarts})
     write_manifest(folder, manifest)
     return stats
 

@@ -123,6 +123,7 @@ def test_killed_worker_costs_its_letter_not_the_run(archive, tmp_path, monkeypat
     assert letters["extra_1"]["status"] == "error" and letters["extra_1"]["reason"] == "worker-crashed"
     assert "\n" not in letters["extra_1"]["error"] and letters["extra_1"]["error"].startswith(str(archive / "extra_1.txt"))
     assert all(letter["status"] == "ok" for name, letter in letters.items() if name != "extra_1")
+    assert json.loads((out / "run.json").read_text())["sessions"][-1]["worker_restarts"] >= 1
     capsys.readouterr()
 
 
