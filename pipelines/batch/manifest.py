@@ -59,9 +59,9 @@ def check_resume(folder: Path, model: dict) -> dict | None:
     """The folder's manifest if this run may continue it; raises
     ModelMismatchError if the folder holds letters of another model (or of
     an unknown one)."""
-    manifest = read_manifest(folder)
     if not has_outputs(folder):
         return None  # nothing labelled yet: nothing could be mixed
+    manifest = read_manifest(folder)
     if manifest is None:
         raise ModelMismatchError(
             f"{folder}: holds letters but no {MANIFEST}, so which model wrote them is unknown; "
