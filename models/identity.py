@@ -48,6 +48,15 @@ def recorded_dev_macro_f1(folder: str | Path) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
+def recorded_dev_letters(folder: str | Path) -> list[str] | None:
+    """The ids of the dev letters that score was measured on, sorted."""
+    try:
+        ids = json.loads((Path(folder) / METRICS).read_text(encoding="utf-8"))["dataset"]["dev"]["letter_ids"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return sorted(ids) if isinstance(ids, list) else None
+
+
 @dataclass
 class ModelIdentity:
     given: str | None  # --model as typed; None: the default

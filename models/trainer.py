@@ -229,7 +229,7 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
             registered_model_name=config.tracking.registered_model if config.tracking.register else None,
         )
         if config.tracking.register:
-            from standpunt.models.identity import recorded_dev_macro_f1
+            from standpunt.models.identity import recorded_dev_letters, recorded_dev_macro_f1
             from standpunt.models.loading import SHIPPED_MODEL
 
             registered = str(info.registered_model_version)
@@ -237,6 +237,9 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
             if champion_version is not None and champion_f1 is None:
                 champion_f1 = float("-inf")  # a champion without a score is beaten by any scored model
             promoted, why = tracking.should_promote(metrics["macro_f1"], champion_f1, recorded_dev_macro_f1(SHIPPED_MODEL), promote)
+            if champion_version is None and recorded_dev_letters(SHIPPED_MODEL) not in (None, sorted(splits.dev_letters)):
+                # Say so rather than hide it: the shipped score and this one are not on the same letters.
+                why += "; the shipped default's score is from another dev split (compare both with evaluate.py)"
             if promoted:
                 tracking.set_champion(config.tracking.registered_model, registered, config.tracking.alias)
             mlflow.set_tag("promoted_to_champion", str(promoted))
