@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=cmd_train)
     pr = sub.add_parser("predict", help="label the paragraphs of letters and summarise each letter's findings")
     pr.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs")
-    pr.add_argument("--out", required=True, metavar="DIR", help="output folder (a rerun with the same DIR resumes)")
+    pr.add_argument("--out", required=True, metavar="DIR", help="output folder (a rerun with the same DIR resumes, under the same model only)")
     pr.add_argument("--model", help="model folder, models:/ URI or baseline (majority, lexicon, tfidf; fitted on the corpus "
                     "training letters); default: the registered champion, else models/default (see `standpunt models`)")
     pr.add_argument("--workers", type=int, help="ingestion processes (default: the number of cores)")
