@@ -40,6 +40,12 @@ def _read(job: tuple[str, int]) -> dict:
     return read_and_segment(job)
 
 
+def _warm() -> int:
+    """Runs once per worker: unpickling it imports this module and the
+    readers, so a letter's time limit does not include a worker's start."""
+    return os.getpid()
+
+
 def failed_record(source: str, reason: str, detail: str) -> dict:
     return {"source": source, "letter": Path(source).stem, "status": "error", "reason": reason, "error": f"{source}: {detail}"}
 
@@ -59,9 +65,15 @@ class ReaderPool:
 
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
-        for _ in range(self.workers):  # spawn the processes now, not at the first submit
-            executor.submit(os.getpid)
+        # Spawn the processes now, not at the first letter; the clock of a
+        # letter starts once they are up (see _ready_wait).
+        self._warming = [executor.submit(_warm) for _ in range(self.workers)]
         return executor
+
+    def _ready_wait(self) -> None:
+        if self._warming:
+            wait_futures(self._warming)
+            self._warming = []
 
     def _submit(self, source: str) -> Future:
         return self._executor.submit(_read, (source, self.max_bytes))
@@ -80,6 +92,7 @@ class ReaderPool:
     def _alone(self, source: str) -> dict:
         """Read one letter with nothing else in flight: if the pool breaks now, this letter did it."""
         future = self._submit(source)
+        self._ready_wait()
         try:
             return future.result(timeout=self.timeout)
         except BrokenProcessPool:
@@ -104,6 +117,7 @@ class ReaderPool:
         fill()
         while pending:
             source, future = pending.popleft()
+            self._ready_wait()
             try:
                 result = future.result(timeout=self.timeout)
             except FutureTimeout:

@@ -130,7 +130,7 @@ def test_killed_worker_costs_its_letter_not_the_run(archive, tmp_path, monkeypat
 def test_stuck_worker_times_out(archive, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("STANDPUNT_TEST_HANG_WORKER_ON", LETTERS[0])
     out = tmp_path / "out"
-    assert predict(archive, "--out", out, "--model", "lexicon", "--set", "letter_timeout_s=3") == 0
+    assert predict(archive, "--out", out, "--model", "lexicon", "--set", "letter_timeout_s=5") == 0
     letters = {letter["source"]: letter for letter in lines(out / "letters.jsonl")}
     assert letters[str(archive / LETTERS[0])]["reason"] == "timeout"
     assert letters[str(archive / LETTERS[1])]["status"] == "ok"
