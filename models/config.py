@@ -67,6 +67,13 @@ class TrackingConfig:
     registered_model: str = "standpunt-stance"
     tracking_uri: str | None = None  # None: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db
     register: bool = True
+    alias: str = "champion"  # the alias that marks the model in use (moved only by a better model or --promote)
+
+    def registry(self):
+        """The settings predict and evaluate look models up with."""
+        from standpunt.models.tracking import RegistrySettings
+
+        return RegistrySettings(self.tracking_uri, self.registered_model, self.alias)
 
 
 @dataclass

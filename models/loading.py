@@ -1,26 +1,32 @@
-"""`--model` -> something with predict(texts) -> Prediction.
+"""`--model` -> something with predict(texts) -> Prediction, and the
+identity of what was loaded (models/identity.py).
 
 Accepts a model folder, a registered-model URI (models:/name@alias,
-models:/name/3, runs:/id/model) or a baseline name. Where no registry exists
-yet (a fresh clone), the default falls back to the shipped model, the same
-one `standpunt predict` uses."""
+models:/name/3, runs:/id/model) or a baseline name. Without --model the
+registered `models:/<registered_model>@<alias>` of the tracking settings is
+used where the registry holds it, else the shipped model. Training,
+prediction and evaluation pass the same RegistrySettings, so they agree on
+where the registry is and which name it is under."""
 
 from __future__ import annotations
 
-from functools import partial
+import sqlite3
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from standpunt.models.baselines import BASELINES, make_baseline
+from standpunt.models.identity import ModelIdentity, baseline_sha256, recorded_dev_macro_f1, weights_sha256
 from standpunt.models.labels import LABELS
-from standpunt.models.prediction import Prediction
+from standpunt.models.prediction import CONFIG, Prediction
+from standpunt.models.tracking import RegistrySettings, sqlite_path
 from standpunt.pipelines.errors import StandpuntError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_MODEL = ROOT / "models" / "default"
-DEFAULT_MODEL_URI = "models:/standpunt-stance@champion"
+DEFAULT_MODEL_URI = RegistrySettings().default_uri
 
 
 class ModelSpecError(StandpuntError):
@@ -33,6 +39,7 @@ class Predictor:
     kind: str  # folder | registry | baseline
     version: str | None
     _predict: object = field(repr=False, default=None)
+    identity: ModelIdentity | None = None
 
     def predict(self, texts: list[str]) -> Prediction:
         return self._predict(texts)
@@ -57,14 +64,47 @@ def _use_registry(tracking_uri: str) -> None:
     mlflow.set_registry_uri(tracking_uri)
 
 
-def _registry_has(uri: str) -> bool:
+def _sqlite_has(database: Path, uri: str) -> bool | None:
+    """Ask a local MLflow SQLite store directly whether it holds what a
+    models:/ URI names: importing mlflow costs seconds of every cold start.
+    None: the file is not a store this query understands (let mlflow decide)."""
+    name, _, alias = uri[len("models:/"):].partition("@")
+    if alias:
+        query = ("SELECT 1 FROM registered_model_aliases a JOIN model_versions v ON v.name = a.name AND v.version = a.version "
+                 "WHERE a.name = ? AND a.alias = ?", (name, alias))
+    else:
+        name, _, number = name.partition("/")
+        if not number.isdigit():
+            return None  # models:/name/Stage and the like: mlflow's business
+        query = ("SELECT 1 FROM model_versions WHERE name = ? AND version = ?", (name, int(number)))
+    try:
+        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return connection.execute(*query).fetchone() is not None
+        finally:
+            connection.close()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return False  # a database without a model registry in it
+        return None
+    except sqlite3.DatabaseError:
+        return None
+
+
+def registry_has(uri: str, settings: RegistrySettings | None = None) -> bool:
+    """Whether the registry holds what `uri` names. A local SQLite store is
+    asked with sqlite3 (no mlflow import); a missing file holds nothing (and
+    is not created just to look)."""
+    tracking_uri = (settings or RegistrySettings()).uri()
+    database = sqlite_path(tracking_uri)
+    if database is not None:
+        if not database.exists():
+            return False
+        answer = _sqlite_has(database, uri)
+        if answer is not None:
+            return answer
     from mlflow.exceptions import MlflowException
 
-    from standpunt.models import tracking
-
-    tracking_uri = tracking.tracking_uri()
-    if tracking_uri.startswith("sqlite:///") and not Path(tracking_uri[len("sqlite:///"):]).exists():
-        return False  # do not create an empty database just to look
     _use_registry(tracking_uri)
     try:
         _model_version(uri)
@@ -73,85 +113,52 @@ def _registry_has(uri: str) -> bool:
         return False
 
 
-def _registered_model_folder(version) -> Path | None:
-    """The Standpunt model folder inside a registered pyfunc, fetched alone
-    (not the code copies beside it), so it can run on ONNX Runtime."""
+def choose_model(spec: str | None, settings: RegistrySettings | None = None) -> str:
+    """What `--model` (None: the default) resolves to before anything loads:
+    the given spec, else the registered alias if the registry holds it, else
+    the shipped model folder."""
+    if spec is not None:
+        return spec
+    settings = settings or RegistrySettings()
+    return settings.default_uri if registry_has(settings.default_uri, settings) else str(SHIPPED_MODEL)
+
+
+def _model_folder_at(location: str) -> Path | None:
+    """The Standpunt model folder inside a logged pyfunc, fetched alone (not
+    the code copies beside it), so it can run on ONNX Runtime and be hashed."""
     import mlflow
     import yaml
-    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
     try:
-        location = MlflowClient().get_logged_model(version.source.rstrip("/").split("/")[-1]).artifact_location.rstrip("/")
         mlmodel = yaml.safe_load(Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/MLmodel")).read_text())
         relative = mlmodel["flavors"]["python_function"]["artifacts"]["model_dir"]["path"]
         folder = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/{relative}"))
     except (MlflowException, KeyError, TypeError, OSError):
         return None
-    return folder if (folder / "config.json").exists() else None
+    return folder if (folder / CONFIG).exists() else None
 
 
-def _registry_predictor(uri: str, backend: str = "torch", quantize: str = "none", threads: int | None = None,
-                        batch_size: int = 32) -> Predictor:
-    import mlflow
-    import pandas as pd
+def _registered_model_folder(version) -> Path | None:
+    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    from standpunt.models import tracking
-
-    tracking_uri = tracking.tracking_uri()
-    _use_registry(tracking_uri)
-    version = None
-    if uri.startswith("models:/"):
-        try:
-            entry = _model_version(uri)
-        except MlflowException as exc:
-            raise ModelSpecError(f"{uri}: not found in the registry at {tracking_uri}") from exc
-        version = str(entry.version)
-        folder = _registered_model_folder(entry) if backend == "onnx" else None
-        if folder is not None:
-            from standpunt.models.onnx_backend import OnnxStanceModel
-
-            model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
-            return Predictor(uri, "registry", version, partial(model.predict, batch_size=batch_size))
     try:
-        model = mlflow.pyfunc.load_model(uri)
-    except MlflowException as exc:
-        raise ModelSpecError(f"{uri}: cannot load from {tracking_uri}: {exc.message.splitlines()[0]}") from exc
-
-    def predict(texts: list[str]) -> Prediction:
-        if not texts:
-            return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
-        frame = model.predict(pd.DataFrame({"text": texts}))
-        return Prediction(list(frame["label"]), frame[list(LABELS)].to_numpy(dtype=np.float32))
-
-    return Predictor(uri, "registry", version, predict)
+        location = MlflowClient().get_logged_model(version.source.rstrip("/").split("/")[-1]).artifact_location.rstrip("/")
+    except (MlflowException, AttributeError):
+        return None
+    return _model_folder_at(location)
 
 
-def resolve_model(
-    spec: str | None, baseline_training: tuple[list[str], list[str]] | None = None,
-    backend: str = "torch", quantize: str = "none", threads: int | None = None, batch_size: int = 32,
-) -> Predictor:
-    """Load what --model names. Baselines train on `baseline_training`; a
-    model folder runs on PyTorch or, with backend="onnx", ONNX Runtime, in
-    batches of `batch_size` token windows."""
-    if spec is None:
-        spec = DEFAULT_MODEL_URI if _registry_has(DEFAULT_MODEL_URI) else str(SHIPPED_MODEL)
-    if spec in BASELINES:
-        texts, labels = baseline_training or ([], [])
-        baseline = make_baseline(spec, texts, labels)
-        return Predictor(spec, "baseline", None, baseline.predict)
-    if spec.startswith(("models:/", "runs:/")):
-        return _registry_predictor(spec, backend, quantize, threads, batch_size)
-    folder = Path(spec)
-    if folder.is_dir() and backend == "onnx":
+def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | None, batch_size: int):
+    """(predict function, recorded git commit) of a model folder on ONNX Runtime or PyTorch."""
+    if not (folder / CONFIG).exists():
+        raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs config.json and weights.safetensors)")
+    if backend == "onnx":
         from standpunt.models.onnx_backend import OnnxStanceModel
 
-        if not (folder / "config.json").exists():
-            raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs config.json and weights.safetensors)")
         model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
-        return Predictor(str(folder), "folder", (model.metrics or {}).get("git_commit"), partial(model.predict, batch_size=batch_size))
-    if folder.is_dir():
+    else:
         if threads:
             import torch
 
@@ -159,6 +166,67 @@ def resolve_model(
         from standpunt.models.stance_model import StanceModel
 
         model = StanceModel.load(folder)
-        version = (model.metrics or {}).get("git_commit")
-        return Predictor(str(folder), "folder", version, partial(model.predict, batch_size=batch_size))
-    raise ModelSpecError(f"{spec}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})")
+    return partial(model.predict, batch_size=batch_size), (model.metrics or {}).get("git_commit")
+
+
+def _registry_predictor(given: str | None, uri: str, settings: RegistrySettings, backend: str, quantize: str,
+                        threads: int | None, batch_size: int) -> Predictor:
+    from mlflow.exceptions import MlflowException
+
+    tracking_uri = settings.uri()
+    _use_registry(tracking_uri)
+    registered = version = None
+    aliases: list[str] = []
+    if uri.startswith("models:/"):
+        try:
+            entry = _model_version(uri)
+        except MlflowException as exc:
+            raise ModelSpecError(f"{uri}: not found in the registry at {tracking_uri}") from exc
+        registered, version, aliases = entry.name, str(entry.version), sorted(getattr(entry, "aliases", None) or [])
+        folder = _registered_model_folder(entry)
+    else:
+        folder = _model_folder_at(uri.rstrip("/"))
+    if folder is None:
+        raise ModelSpecError(f"{uri}: holds no Standpunt model folder (config.json + weights.safetensors) at {tracking_uri}")
+    predict, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
+    identity = ModelIdentity(given, uri, "registry", weights_sha256(folder), "safetensors", registered, version, aliases,
+                             recorded_dev_macro_f1(folder), str(folder))
+    return Predictor(uri, "registry", version, predict, identity)
+
+
+def _baseline_predictor(given: str | None, name: str, training: tuple[list[str], list[str]] | None) -> Predictor:
+    if name == "lexicon":
+        training = ([], [])  # fixed cue phrases: fitted on nothing, so its identity is its name
+    elif training is None:
+        from standpunt.pipelines.corpus import training_paragraphs
+
+        training = training_paragraphs()
+    texts, labels = training
+    baseline = make_baseline(name, texts, labels)
+    identity = ModelIdentity(given, name, "baseline", baseline_sha256(name, list(texts), list(labels)), "baseline+training-data")
+    return Predictor(name, "baseline", None, baseline.predict, identity)
+
+
+def resolve_model(
+    spec: str | None, baseline_training: tuple[list[str], list[str]] | None = None,
+    backend: str = "torch", quantize: str = "none", threads: int | None = None, batch_size: int = 32,
+    registry: RegistrySettings | None = None,
+) -> Predictor:
+    """Load what --model names. Baselines train on `baseline_training`
+    (default: the corpus training letters, as train.py fits them); a model
+    folder runs on PyTorch or, with backend="onnx", ONNX Runtime, in batches
+    of `batch_size` token windows."""
+    registry = registry or RegistrySettings()
+    resolved = choose_model(spec, registry)
+    if resolved in BASELINES:
+        return _baseline_predictor(spec, resolved, baseline_training)
+    if resolved.startswith(("models:/", "runs:/")):
+        return _registry_predictor(spec, resolved, registry, backend, quantize, threads, batch_size)
+    folder = Path(resolved)
+    if folder.is_dir():
+        predict, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
+        identity = ModelIdentity(spec, str(folder), "folder", weights_sha256(folder), "safetensors",
+                                 dev_macro_f1=recorded_dev_macro_f1(folder), folder=str(folder))
+        return Predictor(str(folder), "folder", commit, predict, identity)
+    raise ModelSpecError(f"{resolved}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})")
+

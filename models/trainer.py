@@ -3,7 +3,8 @@
 data (split by letter) -> windows -> length-bucketed batches -> class-weighted
 cross-entropy -> AdamW with warmup -> per-epoch dev macro-F1 -> model folder
 -> MLflow run (params, metrics, plots, dataset identity, git commit) ->
-registered pyfunc model, champion alias moved only when the new model wins."""
+registered pyfunc model, champion alias moved only when the new model beats
+the champion (or, with none, the shipped default)."""
 
 from __future__ import annotations
 
@@ -260,16 +261,25 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
             registered_model_name=config.tracking.registered_model if config.tracking.register else None,
         )
         if config.tracking.register:
+            from standpunt.models.identity import recorded_dev_letters, recorded_dev_macro_f1
+            from standpunt.models.loading import SHIPPED_MODEL
+
             registered = str(info.registered_model_version)
-            champion_version, champion_f1 = tracking.champion_score(config.tracking.registered_model)
-            if promote or champion_version is None or champion_f1 is None or metrics["macro_f1"] > champion_f1:
-                tracking.set_champion(config.tracking.registered_model, registered)
-                promoted = True
+            champion_version, champion_f1 = tracking.champion_score(config.tracking.registered_model, alias=config.tracking.alias)
+            if champion_version is not None and champion_f1 is None:
+                champion_f1 = float("-inf")  # a champion without a score is beaten by any scored model
+            promoted, why = tracking.should_promote(metrics["macro_f1"], champion_f1, recorded_dev_macro_f1(SHIPPED_MODEL), promote)
+            if champion_version is None and recorded_dev_letters(SHIPPED_MODEL) not in (None, sorted(splits.dev_letters)):
+                # Say so rather than hide it: the shipped score and this one are not on the same letters.
+                why += "; the shipped default's score is from another dev split (compare both with evaluate.py)"
+            if promoted:
+                tracking.set_champion(config.tracking.registered_model, registered, config.tracking.alias)
             mlflow.set_tag("promoted_to_champion", str(promoted))
-            log_line = (
-                f"registered {config.tracking.registered_model} version {registered}; "
-                + ("now @champion" if promoted else f"champion stays version {champion_version} (dev macro-F1 {champion_f1:.3f})")
-            )
+            mlflow.set_tag("promotion", why)
+            where = f"now @{config.tracking.alias}" if promoted else (
+                f"@{config.tracking.alias} stays version {champion_version}" if champion_version is not None
+                else f"no @{config.tracking.alias}: predict keeps the shipped default")
+            log_line = f"registered {config.tracking.registered_model} version {registered}; {where} ({why})"
         else:
             log_line = "not registered (tracking.register is false)"
         seconds = time.time() - started

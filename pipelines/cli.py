@@ -107,24 +107,38 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_predict(args: argparse.Namespace) -> int:
     from standpunt.models.config import ConfigError
-    from standpunt.pipelines.batch.runner import export_tables, predict_archive
+    from standpunt.pipelines.batch.manifest import ModelMismatchError
+    from standpunt.pipelines.batch.runner import NothingToPredict, export_tables, predict_archive
     from standpunt.pipelines.predict_config import load_predict_config
 
-    overrides = list(args.set or [])
-    if args.model:
-        overrides.append(f"model={args.model}")
-    if args.workers:
-        overrides.append(f"workers={args.workers}")
-    if args.batch_size:
-        overrides.append(f"batch_size={args.batch_size}")
     try:
-        config = load_predict_config(args.config, overrides)
+        config = load_predict_config(args.config, list(args.set or []))
     except ConfigError as exc:
         print(f"standpunt: {exc}", file=sys.stderr)
         return 2
+    # Set on the config, not as `key=value` overrides: those are parsed as
+    # YAML, which cuts "runs/m #2" at the '#' and turns "yes" into true.
+    if args.model is not None:
+        config.model = args.model
+    if args.workers is not None:
+        config.workers = args.workers
+    if args.batch_size is not None:
+        config.batch_size = args.batch_size
+    if (config.workers is not None and config.workers < 1) or config.batch_size < 1:
+        print("standpunt: --workers and --batch-size must be at least 1", file=sys.stderr)
+        return 2
     out = Path(args.out)
     try:
-        stats = predict_archive(args.inputs, out, config, progress=not args.no_progress, log=lambda m: print(m, file=sys.stderr))
+        stats = predict_archive(args.inputs, out, config, progress=not args.no_progress, log=lambda m: print(m, file=sys.stderr),
+                                force_new=args.force_new)
+    except NothingToPredict as exc:
+        for item in args.inputs:
+            print(f"standpunt: {item}: no letters found", file=sys.stderr)
+        print(f"standpunt: {exc}", file=sys.stderr)
+        return 2
+    except ModelMismatchError as exc:
+        print(f"standpunt: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"standpunt: {out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -139,9 +153,23 @@ def cmd_predict(args: argparse.Namespace) -> int:
     print(
         f"standpunt: {stats.ok} letters ok, {stats.failed} failed, {stats.already_done} already done; "
         f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> "
-        f"{out / 'paragraphs.jsonl'}, {out / 'letters.jsonl'}{extra}",
+        f"{out / 'paragraphs.jsonl'}, {out / 'letters.jsonl'}, {out / 'run.json'}{extra}",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from standpunt.models.config import ConfigError
+    from standpunt.pipelines.models_command import describe_models
+    from standpunt.pipelines.predict_config import load_predict_config
+
+    try:
+        config = load_predict_config(args.config, list(args.set or []))
+    except ConfigError as exc:
+        print(f"standpunt: {exc}", file=sys.stderr)
+        return 2
+    print(describe_models(config.tracking, config.model))
     return 0
 
 
@@ -181,15 +209,23 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=cmd_train)
     pr = sub.add_parser("predict", help="label the paragraphs of letters and summarise each letter's findings")
     pr.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs")
-    pr.add_argument("--out", required=True, metavar="DIR", help="output folder (a rerun with the same DIR resumes)")
-    pr.add_argument("--model", help="model folder or models:/ URI (default: the champion, else models/default)")
+    pr.add_argument("--out", required=True, metavar="DIR", help="output folder (a rerun with the same DIR resumes, under the same model only)")
+    pr.add_argument("--model", help="model folder, models:/ URI or baseline (majority, lexicon, tfidf; fitted on the corpus "
+                    "training letters); default: the registered champion, else models/default (see `standpunt models`)")
     pr.add_argument("--workers", type=int, help="ingestion processes (default: the number of cores)")
     pr.add_argument("--batch-size", type=int, help="token windows per classifier call (a paragraph is one window unless it is long)")
     pr.add_argument("--format", action="append", choices=["parquet", "csv"], help="also write the tables in this format")
     pr.add_argument("--config", default=None, help="predict config (default configs/predict.yaml)")
     pr.add_argument("--set", action="append", metavar="key=value", help="override one config key")
+    pr.add_argument("--force-new", action="store_true",
+                    help="start DIR afresh even if an earlier run (of another model) is there: its files are moved, not deleted, "
+                         "into DIR/superseded-<UTC time>/")
     pr.add_argument("--no-progress", action="store_true")
     pr.set_defaults(func=cmd_predict)
+    md = sub.add_parser("models", help="list the registered versions, the champion, the shipped default, and the model predict uses now")
+    md.add_argument("--config", default=None, help="predict config whose tracking block names the registry (default configs/predict.yaml)")
+    md.add_argument("--set", action="append", metavar="key=value", help="override one config key (e.g. tracking.tracking_uri=...)")
+    md.set_defaults(func=cmd_models)
     rp = sub.add_parser("report", help="write DIR/report.html (self-contained) and DIR/summary.csv from a predict run")
     rp.add_argument("dir", metavar="DIR")
     rp.set_defaults(func=cmd_report)

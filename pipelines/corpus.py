@@ -228,3 +228,21 @@ def load_splits(
         dev_letters=[r["id"] for r in dev_records],
         files=files,
     )
+
+
+def training_paragraphs(config_path: str | Path | None = None) -> tuple[list[str], list[str]]:
+    """Texts and labels of the training letters of a training config's split
+    (default configs/default.yaml): what train.py fits its baselines on, so
+    `--model majority` means the same model everywhere. No datasets import."""
+    from standpunt.models.config import load_config
+
+    root = Path(__file__).resolve().parents[1]
+    config = load_config(config_path or root / "configs" / "default.yaml")
+    files = list(config.data.real) + (list(config.data.synthetic) if config.data.use_synthetic else [])
+    records = []
+    for name in files:
+        path = Path(name) if Path(name).is_absolute() else root / name
+        records += read_records(path)
+    train, _ = split_letters(records, config.data.dev_fraction, config.data.split_seed)
+    rows = paragraph_rows(train)
+    return [row["text"] for row in rows], [row["label"] for row in rows]

@@ -2,9 +2,10 @@
 
     python evaluate.py [--model M] --data FILE.jsonl [--out DIR] [--split dev] [--allow-synthetic]
 
-M: a model folder, a registered model URI (default models:/standpunt-stance@champion,
-or the shipped models/default where no registry exists yet) or a baseline
-(majority, lexicon, tfidf)."""
+M: a model folder, a registered model URI (default
+models:/<tracking.registered_model>@<tracking.alias> of the --config training
+config, in its tracking_uri; the shipped models/default where that registry
+holds none) or a baseline (majority, lexicon, tfidf)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, help="write metrics.json, report.md and plots here")
     parser.add_argument("--split", choices=["all", "dev"], default="all", help="dev: only the dev letters of the training split")
     parser.add_argument("--config", type=Path, default=Path(__file__).resolve().parents[1] / "configs" / "default.yaml",
-                        help="training config (for --split dev and the baselines' training data)")
+                        help="training config (--split dev, the baselines' training data, and its tracking block: registry and default model)")
     parser.add_argument("--allow-synthetic", action="store_true", help="score synthetic letters too (every figure is then labelled synthetic)")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (letters)")
     parser.add_argument("--seed", type=int, default=13)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from standpunt.models.config import ConfigError, build_dataclass, read_yaml_with_overrides
+from standpunt.models.tracking import RegistrySettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "configs" / "predict.yaml"
@@ -38,10 +39,12 @@ class InferenceConfig:
 
 @dataclass
 class PredictConfig:
-    model: str | None = None  # a model folder or models:/ URI; None: the champion, else models/default
+    model: str | None = None  # a model folder, models:/ URI or baseline; None: tracking's alias, else models/default
     batch_size: int = 8  # token windows per classifier call
     workers: int | None = None  # ingestion processes; None: the number of cores
     max_size_mb: float = 20.0
+    letter_timeout_s: float = 300.0  # a letter still being read after this long is recorded as an error
+    tracking: RegistrySettings = field(default_factory=RegistrySettings)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
     inference: InferenceConfig = field(default_factory=InferenceConfig)
 
@@ -60,4 +63,6 @@ def load_predict_config(path: str | Path | None = None, overrides: list[str] = (
         raise ConfigError(f"{where}: batch_size must be at least 1")
     if config.workers is not None and config.workers < 1:
         raise ConfigError(f"{where}: workers must be at least 1")
+    if config.letter_timeout_s <= 0:
+        raise ConfigError(f"{where}: letter_timeout_s must be positive")
     return config

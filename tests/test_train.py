@@ -7,6 +7,10 @@ import mlflow
 import pandas as pd
 from mlflow import MlflowClient
 
+from standpunt.models.identity import weights_sha256
+from standpunt.models.loading import SHIPPED_MODEL, choose_model
+from standpunt.models.tracking import RegistrySettings
+from standpunt.pipelines import cli
 from standpunt.pipelines import train_command as train
 from tests.conftest import ROOT
 
@@ -22,12 +26,12 @@ def run_train(tiny_encoder, tmp_path, *extra):
     assert train.main(argv) == 0
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
-    return MlflowClient()
+    return MlflowClient(), uri
 
 
-def test_train_logs_run_registers_and_sets_champion(tiny_encoder, tmp_path, monkeypatch):
+def test_train_logs_run_registers_and_keeps_the_shipped_default(tiny_encoder, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path.parent)  # data paths resolve against the project, not the cwd
-    client = run_train(tiny_encoder, tmp_path)
+    client, uri = run_train(tiny_encoder, tmp_path)
     experiment = client.get_experiment_by_name("standpunt-stance")
     runs = client.search_runs([experiment.experiment_id])
     assert len(runs) == 1
@@ -40,10 +44,21 @@ def test_train_logs_run_registers_and_sets_champion(tiny_encoder, tmp_path, monk
     assert len(run.data.tags["data.real.jsonl.sha256"]) == 64
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
     assert {"dataset.json", "classification_report.txt", "confusion_matrix.png"} <= artifacts
-    version = client.get_model_version_by_alias("standpunt-stance", "champion")
+    [version] = client.search_model_versions("name = 'standpunt-stance'")
     assert str(version.version) == "1" and version.run_id == run.info.run_id
+    # A smoke training does not beat the shipped default: no champion, and predict keeps the shipped model.
+    assert not client.get_registered_model("standpunt-stance").aliases and run.data.tags["promoted_to_champion"] == "False"
+    assert "does not beat the shipped default's 0.556" in run.data.tags["promotion"]
+    assert "from another dev split" in run.data.tags["promotion"]  # the corpus grew since the shipped model was trained
+    assert choose_model(None, RegistrySettings(uri)) == str(SHIPPED_MODEL)
+    capsys.readouterr()
+    assert cli.main(["models", "--set", f"tracking.tracking_uri={uri}"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[1].split()[:2] == ["version", "dev"] and listing[2].split()[0] == "1" and len(listing[2].split()) == 4  # no alias
+    assert "@champion: none" in listing
+    assert f"predict uses: {SHIPPED_MODEL} (no @champion in the registry) (dev macro-F1 0.556, weights {weights_sha256(SHIPPED_MODEL)[:12]})" in listing
 
-    served = mlflow.pyfunc.load_model("models:/standpunt-stance@champion")
+    served = mlflow.pyfunc.load_model("models:/standpunt-stance/1")
     frame = served.predict(pd.DataFrame({"text": ["Ik onderschrijf uw conclusie.", "Hoogachtend,"]}))
     assert list(frame.columns) == ["label", "agree", "acknowledge", "pushback", "none"]
     assert set(frame["label"]) <= {"agree", "acknowledge", "pushback", "none"}
@@ -54,14 +69,15 @@ def test_train_logs_run_registers_and_sets_champion(tiny_encoder, tmp_path, monk
 
 
 def test_champion_moves_only_when_beaten_or_promoted(tiny_encoder, tmp_path):
-    client = run_train(tiny_encoder, tmp_path)
-    first = client.get_run(client.get_model_version_by_alias("standpunt-stance", "champion").run_id).data.metrics["dev_macro_f1"]
+    client, _ = run_train(tiny_encoder, tmp_path)
+    assert not client.get_registered_model("standpunt-stance").aliases  # below the shipped default
+    client, _ = run_train(tiny_encoder, tmp_path, "--promote")
+    champion = client.get_model_version_by_alias("standpunt-stance", "champion")
+    assert str(champion.version) == "2"
     # The same seed and data give the same score: not better, so the alias stays.
-    client = run_train(tiny_encoder, tmp_path)
-    assert str(client.get_model_version_by_alias("standpunt-stance", "champion").version) == "1"
-    assert first == client.get_run(client.get_model_version_by_alias("standpunt-stance", "champion").run_id).data.metrics["dev_macro_f1"]
-    client = run_train(tiny_encoder, tmp_path, "--promote")
-    assert str(client.get_model_version_by_alias("standpunt-stance", "champion").version) == "3"
+    client, _ = run_train(tiny_encoder, tmp_path)
+    assert str(client.get_model_version_by_alias("standpunt-stance", "champion").version) == "2"
+    assert client.get_run(client.get_model_version("standpunt-stance", "3").run_id).data.tags["promoted_to_champion"] == "False"
 
 
 def test_bad_override_fails_before_training(capsys, tmp_path):

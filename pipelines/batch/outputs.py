@@ -38,6 +38,7 @@ class OutputFolder:
         probe.write_text("")
         probe.unlink()
         self.done: set[str] = set()
+        self.totals = {"letters": 0, "ok": 0, "failed": 0, "paragraphs": 0}  # the whole folder, for run.json
         self.recovered_letters = 0
         self.dropped_paragraph_lines = 0
         self._recover()
@@ -47,12 +48,15 @@ class OutputFolder:
     def _recover(self) -> None:
         for line in _complete_lines(self.folder / LETTERS):
             if line.strip():
-                self.done.add(json.loads(line)["source"])
+                letter = json.loads(line)
+                self.done.add(letter["source"])
+                self._count(letter, 0)
         self.recovered_letters = len(self.done)
         path = self.folder / PARAGRAPHS
         lines = _complete_lines(path)
         kept = [line for line in lines if line.strip() and json.loads(line)["source"] in self.done]
         self.dropped_paragraph_lines = len(lines) - len(kept)
+        self.totals["paragraphs"] = len(kept)
         if self.dropped_paragraph_lines:
             staging = path.with_suffix(".jsonl.tmp")
             staging.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
@@ -65,6 +69,12 @@ class OutputFolder:
         self._letters.write(json.dumps(letter, ensure_ascii=False) + "\n")
         self._letters.flush()
         self.done.add(letter["source"])
+        self._count(letter, len(paragraphs))
+
+    def _count(self, letter: dict, paragraphs: int) -> None:
+        self.totals["letters"] += 1
+        self.totals["ok" if letter.get("status") == "ok" else "failed"] += 1
+        self.totals["paragraphs"] += paragraphs
 
     def close(self) -> None:
         for handle in (self._paragraphs, self._letters):

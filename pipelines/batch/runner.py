@@ -5,21 +5,24 @@ archive.
 Worker processes read and segment letters (PDF parsing is the slow part of
 ingestion) while the main process classifies. At most a few batches of
 letters are in flight at a time, so a slow classifier holds the readers back
-instead of letting results pile up in memory."""
+instead of letting results pile up in memory. A worker that dies or hangs
+costs its letter, not the run (pool.py); run.json names the model
+(manifest.py)."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
 from standpunt.models.labels import LABELS
 from standpunt.models.loading import Predictor, resolve_model
+from standpunt.models.tracking import git_commit, standpunt_version
+from standpunt.pipelines.batch.manifest import check_resume, finish, model_record, new_manifest, set_aside, write_manifest
 from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
-from standpunt.pipelines.batch.reading import read_and_segment
+from standpunt.pipelines.batch.pool import ReaderPool
+from standpunt.pipelines.errors import StandpuntError
 from standpunt.pipelines.inputs import expand_inputs
 from standpunt.pipelines.predict_config import PredictConfig
 from standpunt.pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter
@@ -40,6 +43,7 @@ class RunStats:
     paragraphs: int = 0
     seconds: float = 0.0
     unmatched: list[str] | None = None
+    worker_restarts: int = 0
 
 
 def classify_group(group: list[dict], predictor: Predictor, config: PredictConfig) -> list[tuple[dict, list[dict]]]:
@@ -49,6 +53,7 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
     texts = [p["text"] for r in group if r["status"] == "ok" for p in r["paragraphs"]]
     prediction = predictor.predict(texts) if texts else None
     rule = config.summary.finding_rule
+    short = predictor.identity.short
     position = 0
     labelled_letters: list[tuple[dict, list[dict], list[LabelledParagraph]]] = []
     for result in group:
@@ -59,7 +64,7 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
             scores = {label: round(float(prediction.scores[position, j]), 6) for j, label in enumerate(LABELS)}
             label = prediction.labels[position]
             position += 1
-            paragraphs.append({**record, "label": label, "scores": scores})
+            paragraphs.append({**record, "label": label, "scores": scores, "model": short})
             labelled.append(LabelledParagraph(record["paragraph"], record["text"], record["heading"], label, scores))
         labelled_letters.append((result, paragraphs, labelled))
 
@@ -97,76 +102,95 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
     return out
 
 
+class NothingToPredict(StandpuntError):
+    """No input matched a letter file."""
+
+
+def _check_writable(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / ".standpunt-write-test"
+    probe.write_text("")
+    probe.unlink()
+
+
 def predict_archive(
     inputs: list[str], out_dir: str | Path, config: PredictConfig, progress: bool = True, log=print,
-    predictor: Predictor | None = None,
+    predictor: Predictor | None = None, force_new: bool = False,
 ) -> RunStats:
+    """Label every letter the inputs name into out_dir (resuming what is
+    there). `predictor` must carry its identity; default: the model the config names."""
     started = time.time()
     stats = RunStats()
     files, stats.unmatched = expand_inputs(inputs)
-    output = OutputFolder(out_dir)
+    if not files:
+        raise NothingToPredict("nothing to predict: no letter files (.txt .pdf .docx .html) found in the inputs")
+    folder = Path(out_dir)
+    _check_writable(folder)
+    max_bytes = int(config.max_size_mb * 1024 * 1024)
+    workers = max(1, min(config.workers or os.cpu_count() or 1, len(files)))
+    # Workers start (and import the readers) while the model loads.
+    readers = ReaderPool(workers, max_bytes, config.letter_timeout_s)
+    try:
+        predictor = predictor or resolve_model(config.model, backend=config.inference.backend, quantize=config.inference.quantize,
+                                               threads=config.inference.threads, batch_size=config.batch_size,
+                                               registry=config.tracking)
+        baseline = predictor.kind == "baseline"
+        model = model_record(predictor.identity, None if baseline else config.inference.backend,
+                             None if baseline else config.inference.quantize)
+        if force_new:
+            moved = set_aside(folder)
+            if moved:
+                log(f"standpunt: --force-new: earlier outputs moved to {moved}")
+        previous = check_resume(folder, model)
+        manifest = new_manifest(model, config, previous, standpunt_version(), git_commit())
+        output = OutputFolder(folder)
+    except BaseException:
+        readers.terminate()
+        raise
     todo = [str(f) for f in files if str(f) not in output.done]
     stats.already_done = len(files) - len(todo)
     if stats.already_done:
         log(f"standpunt: resuming in {out_dir}: {stats.already_done} letters already done, {len(todo)} to go")
-    max_bytes = int(config.max_size_mb * 1024 * 1024)
-    workers = max(1, min(config.workers or os.cpu_count() or 1, len(todo) or 1))
     from tqdm.auto import tqdm
 
-    # Workers start (and import the readers) while the model loads.
-    pool = multiprocessing.get_context("spawn").Pool(workers) if todo else None
-    try:
-        predictor = predictor or resolve_model(config.model, backend=config.inference.backend, quantize=config.inference.quantize,
-                                               threads=config.inference.threads, batch_size=config.batch_size)
-    except BaseException:
-        if pool is not None:
-            pool.terminate()
-        output.close()
-        raise
     bar = tqdm(total=len(todo), unit="letter", disable=not progress, desc="predict")
     try:
-        if todo:
-            with pool:
-                jobs = iter(todo)
-                pending: deque = deque()
-                in_flight = workers * 16
-
-                def submit() -> None:
-                    job = next(jobs, None)
-                    if job is not None:
-                        pending.append(pool.apply_async(read_and_segment, ((job, max_bytes),)))
-
-                for _ in range(in_flight):
-                    submit()
-                group: list[dict] = []
-                group_size = FIRST_GROUP
+        write_manifest(folder, manifest)  # before the first letter: a killed run still names its model
+        group: list[dict] = []
+        group_size = FIRST_GROUP
+        n_paragraphs = 0
+        remaining = len(todo)
+        for result in readers.results(todo):
+            remaining -= 1
+            group.append(result)
+            n_paragraphs += len(result.get("paragraphs", ()))
+            # Small first groups give a quick first result; larger ones later
+            # sort more paragraphs by length and so pad less.
+            if n_paragraphs >= group_size or not remaining:
+                group_size = min(group_size * 2, LARGEST_GROUP)
+                for letter, paragraphs in classify_group(group, predictor, config):
+                    output.write_letter(letter, paragraphs)
+                    if letter["status"] == "ok":
+                        stats.ok += 1
+                        stats.paragraphs += len(paragraphs)
+                    else:
+                        stats.failed += 1
+                        log(f"standpunt: {letter['error']}")
+                bar.update(len(group))
+                elapsed = max(time.time() - started, 1e-6)
+                bar.set_postfix(paragraphs_per_s=f"{stats.paragraphs / elapsed:.1f}", failed=stats.failed)
+                group = []
                 n_paragraphs = 0
-                while pending:
-                    result = pending.popleft().get()
-                    submit()
-                    group.append(result)
-                    n_paragraphs += len(result.get("paragraphs", ()))
-                    # Small first groups give a quick first result; larger ones later
-                    # sort more paragraphs by length and so pad less.
-                    if n_paragraphs >= group_size or not pending:
-                        group_size = min(group_size * 2, LARGEST_GROUP)
-                        for letter, paragraphs in classify_group(group, predictor, config):
-                            output.write_letter(letter, paragraphs)
-                            if letter["status"] == "ok":
-                                stats.ok += 1
-                                stats.paragraphs += len(paragraphs)
-                            else:
-                                stats.failed += 1
-                                log(f"standpunt: {letter['error']}")
-                        bar.update(len(group))
-                        elapsed = max(time.time() - started, 1e-6)
-                        bar.set_postfix(paragraphs_per_s=f"{stats.paragraphs / elapsed:.1f}", failed=stats.failed)
-                        group = []
-                        n_paragraphs = 0
+        readers.close()
     finally:
+        readers.terminate()
         bar.close()
         output.close()
     stats.seconds = time.time() - started
+    stats.worker_restarts = readers.restarts
+    finish(manifest, dict(output.totals), {"letters_ok": stats.ok, "letters_failed": stats.failed, "already_done": stats.already_done,
+                                           "paragraphs": stats.paragraphs, "worker_restarts": stats.worker_restarts})
+    write_manifest(folder, manifest)
     return stats
 
 

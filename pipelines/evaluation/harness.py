@@ -119,7 +119,8 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     if not texts:
         raise CorpusError(str(options.data), 0, "no annotated paragraphs to score")
     training = baseline_training(set(r["id"] for r in records), options.config)
-    predictor = resolve_model(options.model, training)
+    registry = _registry_settings(options.config)
+    predictor = resolve_model(options.model, training, registry=registry)
     prediction = predictor.predict(texts)
     metrics = classification_metrics(gold, prediction.labels)
     ci = letter_bootstrap(letters, gold, prediction.labels, list(LABELS), options.resamples, options.seed)
@@ -168,7 +169,8 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
 
     result = {
         "synthetic": synthetic,
-        "model": {"spec": predictor.name, "kind": predictor.kind, "version": predictor.version},
+        "model": {"spec": predictor.name, "kind": predictor.kind, "version": predictor.version,
+                  "sha256": predictor.identity.sha256 if predictor.identity else None},
         "data": {"path": str(options.data), "sha256": file_sha256(options.data), "split": options.split},
         "n_letters": len(records),
         "n_paragraphs": len(texts),
@@ -199,7 +201,7 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     if options.out:
         write_outputs(result, Path(options.out))
     if options.log_to_mlflow:
-        result["mlflow_run_id"] = log_run(result, Path(options.out) if options.out else None)
+        result["mlflow_run_id"] = log_run(result, Path(options.out) if options.out else None, registry.tracking_uri)
     return result
 
 
@@ -329,13 +331,21 @@ def write_outputs(result: dict, out: Path) -> None:
         plt.close(figure)
 
 
-def log_run(result: dict, out: Path | None) -> str:
+def _registry_settings(config_path: Path):
+    """The training config's tracking block: evaluation looks the default
+    model up, and logs its run, where training registered it."""
+    from standpunt.models.config import load_config
+
+    return load_config(config_path).tracking.registry()
+
+
+def log_run(result: dict, out: Path | None, tracking_uri: str | None = None) -> str:
     import matplotlib.pyplot as plt
     import mlflow
 
     from standpunt.models import tracking
 
-    tracking.setup(None, EXPERIMENT)
+    tracking.setup(tracking_uri, EXPERIMENT)
     prefix = "synthetic_" if result["synthetic"] else ""
     with mlflow.start_run() as run:
         mlflow.set_tags({

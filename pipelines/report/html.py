@@ -104,7 +104,16 @@ def _anchor(letter: dict, index: int) -> str:
     return f"letter-{index}"
 
 
-def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt report") -> str:
+def _model_line(model: dict | None) -> str:
+    """Which model labelled the folder (run.json), so a printed report says it too."""
+    if not model:
+        return "model: unknown (no run.json)"
+    version = f" version {escape(str(model['version']))}" if model.get("version") else ""
+    name = escape(str(model.get("name") or model.get("resolved")))
+    return f"model: {name}{version} &middot; weights {escape(str(model.get('sha256') or '')[:12])}"
+
+
+def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt report", model: dict | None = None) -> str:
     archive = summarize_archive(letters, paragraphs)
     by_letter: dict[str, list[dict]] = {}
     for p in paragraphs:
@@ -119,7 +128,8 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
         f"<header><h1>{escape(title)}</h1><div>{archive['letters_ok']} letters read, {archive['letters_failed']} failed, "
-        f"{len(paragraphs)} paragraphs, {total_findings} findings &middot; generated {dt.date.today().isoformat()}</div></header><main>",
+        f"{len(paragraphs)} paragraphs, {total_findings} findings &middot; generated {dt.date.today().isoformat()}</div>"
+        f'<div id="model">{_model_line(model)}</div></header><main>',
         "<h2>Archive overview</h2>",
         f'<div class="legend">{legend}</div>',
         "<p>" + " ".join(f"{_chip(s)} {archive['findings'][s]} findings" for s in STANCES) + "</p>",
@@ -225,7 +235,9 @@ def write_report(folder: str | Path) -> tuple[Path, Path]:
         raise FileNotFoundError(f"{folder / LETTERS}: no letters (run standpunt predict ... --out {folder} first)")
     paragraphs = read_jsonl(folder / PARAGRAPHS)
     report = folder / "report.html"
-    report.write_text(render(letters, paragraphs, f"Standpunt report: {folder.name}"), encoding="utf-8")
+    manifest_path = folder / "run.json"
+    model = json.loads(manifest_path.read_text(encoding="utf-8")).get("model") if manifest_path.exists() else None
+    report.write_text(render(letters, paragraphs, f"Standpunt report: {folder.name}", model), encoding="utf-8")
     summary = folder / "summary.csv"
     write_summary_csv(letters, summary)
     (folder / "summary.json").write_text(json.dumps(summarize_archive(letters, paragraphs), indent=2, ensure_ascii=False, default=dict))

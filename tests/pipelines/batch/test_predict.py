@@ -17,7 +17,7 @@ import pytest
 from standpunt.pipelines.cli import main
 from tests.conftest import EXAMPLES, ROOT
 
-PARAGRAPH_KEYS = {"letter", "source", "paragraph", "text", "spans", "heading", "label", "scores"}
+PARAGRAPH_KEYS = {"letter", "source", "paragraph", "text", "spans", "heading", "label", "scores", "model"}
 
 
 def make_bad_letters(folder):

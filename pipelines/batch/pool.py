@@ -1,0 +1,156 @@
+"""Reader processes that cannot hang a run.
+
+A worker that dies outright (out of memory, a segfault in a PDF library)
+breaks a multiprocessing pool, and `Pool.get()` then waits forever. Here
+every letter is a future of a ProcessPoolExecutor: a dead worker shows up as
+BrokenProcessPool, a stuck one as a letter still unread after
+`letter_timeout_s`. Either way the pool is replaced and the run goes on.
+
+Which letter killed the pool is not known from the error alone (several are
+in flight), so the letters that were in flight are read again one at a time
+in a fresh pool: the one that breaks it alone is recorded as `error` with
+reason `worker-crashed`; the others come back as usual."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures import wait as wait_futures
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from standpunt.pipelines.batch.reading import read_and_segment
+
+# Test hook: a worker asked to read a file of this name kills itself
+# (SIGKILL, as the kernel's OOM killer would), so tests can break the pool.
+KILL_HOOK_ENV = "STANDPUNT_TEST_KILL_WORKER_ON"
+HANG_HOOK_ENV = "STANDPUNT_TEST_HANG_WORKER_ON"
+
+
+def _read(job: tuple[str, int]) -> dict:
+    name = Path(job[0]).name
+    if os.environ.get(KILL_HOOK_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(HANG_HOOK_ENV) == name:
+        signal.pause()
+    return read_and_segment(job)
+
+
+def _warm() -> int:
+    """Runs once per worker: unpickling it imports this module and the
+    readers, so a letter's time limit does not include a worker's start."""
+    return os.getpid()
+
+
+def failed_record(source: str, reason: str, detail: str) -> dict:
+    return {"source": source, "letter": Path(source).stem, "status": "error", "reason": reason, "error": f"{source}: {detail}"}
+
+
+class ReaderPool:
+    """Reads and segments letters in `workers` processes, yielding one
+    record per letter. Started on construction, so the workers import the
+    readers while the caller loads the model."""
+
+    def __init__(self, workers: int, max_bytes: int, letter_timeout_s: float, in_flight: int | None = None):
+        self.workers = workers
+        self.max_bytes = max_bytes
+        self.timeout = letter_timeout_s
+        self.in_flight = in_flight or workers * 16
+        self.restarts = 0
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+        # Spawn the processes now, not at the first letter; the clock of a
+        # letter starts once they are up (see _ready_wait).
+        self._warming = [executor.submit(_warm) for _ in range(self.workers)]
+        return executor
+
+    def _ready_wait(self) -> None:
+        if self._warming:
+            wait_futures(self._warming)
+            self._warming = []
+
+    def _submit(self, source: str) -> Future:
+        return self._executor.submit(_read, (source, self.max_bytes))
+
+    def _restart(self) -> None:
+        """Kill what is left of the pool (a stuck worker never returns) and start a new one."""
+        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+            try:
+                process.kill()
+            except (OSError, AttributeError):
+                pass
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._start()
+        self.restarts += 1
+
+    def _alone(self, source: str) -> dict:
+        """Read one letter with nothing else in flight: if the pool breaks now, this letter did it."""
+        future = self._submit(source)
+        self._ready_wait()
+        try:
+            return future.result(timeout=self.timeout)
+        except BrokenProcessPool:
+            self._restart()
+            return failed_record(source, "worker-crashed", "the process reading this letter died (out of memory or a crash in a reader)")
+        except FutureTimeout:
+            self._restart()
+            return failed_record(source, "timeout", f"reading took longer than {self.timeout:g} s (letter_timeout_s)")
+
+    def results(self, sources: Iterable[str]) -> Iterator[dict]:
+        """One record per source, in order except after a crash."""
+        jobs = iter(sources)
+        pending: deque[tuple[str, Future]] = deque()
+
+        def fill() -> None:
+            while len(pending) < self.in_flight:
+                source = next(jobs, None)
+                if source is None:
+                    return
+                pending.append((source, self._submit(source)))
+
+        fill()
+        while pending:
+            source, future = pending.popleft()
+            self._ready_wait()
+            try:
+                result = future.result(timeout=self.timeout)
+            except FutureTimeout:
+                # Letters queued behind it lose their futures with the pool; they are read again.
+                rest = [s for s, _ in pending]
+                pending.clear()
+                self._restart()
+                yield failed_record(source, "timeout", f"reading took longer than {self.timeout:g} s (letter_timeout_s)")
+                for s in rest:
+                    pending.append((s, self._submit(s)))
+                continue
+            except BrokenProcessPool:
+                wait_futures([f for _, f in pending], timeout=10)
+                finished = [(s, f) for s, f in pending if f.done() and not f.cancelled() and f.exception() is None]
+                suspects = [source] + [s for s, f in pending if (s, f) not in finished]
+                pending.clear()
+                self._restart()
+                for _, f in finished:
+                    yield f.result()
+                for s in suspects:
+                    yield self._alone(s)
+                fill()
+                continue
+            yield result
+            fill()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def terminate(self) -> None:
+        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+            try:
+                process.kill()
+            except (OSError, AttributeError):
+                pass
+        self._executor.shutdown(wait=False, cancel_futures=True)
