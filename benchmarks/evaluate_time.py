@@ -15,6 +15,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,6 +25,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="default: the champion, or the shipped model where no registry exists")
     args = parser.parse_args()
+    print(describe_machine(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, str(ROOT / "evaluate.py"), "--data", str(ROOT / "data/corpus/real.jsonl"),
                    "--split", "dev", "--out", tmp, "--no-mlflow"] + (["--model", args.model] if args.model else [])

@@ -12,12 +12,15 @@ import json
 import sys
 import time
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
+    print(describe_machine(), flush=True)
     from standpunt.models.config import load_config
     from standpunt.models.metrics import classification_metrics
     from standpunt.models.onnx_backend import OnnxStanceModel

@@ -17,6 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from standpunt.pipelines.alignment import FOUND_F1, SegmentationScore, score_segmentation, token_f1  # noqa: E402
 from standpunt.pipelines.segment import fold, segment_text  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402
 
 
 def blank_line_split(text: str) -> list[str]:
@@ -62,6 +64,7 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=0, help="print the first N letters with misses")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    print(describe_machine(), flush=True)
     results = [run(args.corpus / name, args.errors) for name in ("real.jsonl", "synthetic.jsonl", "synthetic_genres.jsonl")]
     if args.json:
         print(json.dumps(results, indent=2))

@@ -23,6 +23,8 @@ import resource
 import sys
 import time
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -98,6 +100,7 @@ def main() -> int:
     parser.add_argument("--end-to-end-letters", type=int, default=300)
     parser.add_argument("--no-end-to-end", action="store_true")
     args = parser.parse_args()
+    print(describe_machine(), flush=True)
     if args.batch_size is None:
         from standpunt.pipelines.predict_config import load_predict_config
 

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET_SECONDS = 15 * 60
@@ -26,6 +28,7 @@ def main() -> int:
     parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
     parser.add_argument("overrides", nargs="*")
     args = parser.parse_args()
+    print(describe_machine(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         command = [
             sys.executable, str(ROOT / "train.py"), "--config", args.config, "--no-progress",
