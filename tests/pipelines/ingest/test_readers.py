@@ -39,6 +39,31 @@ def test_txt_cp1252_falls_back_with_warning(tmp_path):
     assert str(path) in document.warnings[0]
 
 
+@pytest.mark.parametrize("codec, mark", [
+    ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ("utf-32-be", b"\x00\x00\xfe\xff"), ("utf-8", b"\xef\xbb\xbf"),
+])
+def test_txt_with_byte_order_mark(tmp_path, codec, mark):
+    """Notepad's "Unicode" is UTF-16 LE with a mark: full of NUL bytes, yet text."""
+    from standpunt.pipelines.segment import segment
+
+    raw = "Geachte voorzitter,\r\n\r\nIk deel uw conclusie over de financiële verantwoording.\r\n\r\nHoogachtend,\r\n"
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(mark + raw.encode(codec))
+    document = read_document(path)
+    assert document.text == raw and document.warnings == []
+    paragraph = next(p for p in segment(document) if "financiële" in p.text)
+    (start, end), = paragraph.spans
+    assert document.text[start:end] == "Ik deel uw conclusie over de financiële verantwoording."
+
+
+def test_utf16_mark_followed_by_broken_data(tmp_path):
+    path = tmp_path / "half.txt"
+    path.write_bytes(b"\xff\xfe" + "Tekst".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
+    reason, message = reason_of(path)
+    assert reason == "encoding" and "UTF-16" in message
+
+
 def test_txt_in_no_known_encoding(tmp_path):
     path = tmp_path / "kapot.txt"
     path.write_bytes(b"Tekst met \x81\x8d\x8f\x90\x9d bytes die cp1252 niet kent en \xc3 geen utf-8.")
