@@ -37,9 +37,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
             return 2
     ok = failed = total = 0
     try:
-        for path in files:
+        for item in files:
+            path = item.path
             try:
-                document = read_document(path, options)
+                document = read_document(path, options, letter=item.letter)
                 paragraphs = segment(document)
                 if not paragraphs:
                     raise IngestError(str(path), "no-paragraphs", "no paragraphs found (only letterhead or furniture)")

@@ -6,7 +6,8 @@ Per letter, its paragraph lines are written first (one write call), then its
 line in letters.jsonl; each file is flushed after every letter. A letter
 counts as done only once its letters.jsonl line is complete. On start we cut
 any half-written last line and drop paragraph lines of letters that are not
-done, so the files always hold whole letters."""
+done, so the files always hold whole letters. Letters are known by their
+id (pipelines/inputs.py), which is the same on every run over the same input."""
 
 from __future__ import annotations
 
@@ -49,12 +50,12 @@ class OutputFolder:
         for line in _complete_lines(self.folder / LETTERS):
             if line.strip():
                 letter = json.loads(line)
-                self.done.add(letter["source"])
+                self.done.add(letter["letter"])
                 self._count(letter, 0)
         self.recovered_letters = len(self.done)
         path = self.folder / PARAGRAPHS
         lines = _complete_lines(path)
-        kept = [line for line in lines if line.strip() and json.loads(line)["source"] in self.done]
+        kept = [line for line in lines if line.strip() and json.loads(line)["letter"] in self.done]
         self.dropped_paragraph_lines = len(lines) - len(kept)
         self.totals["paragraphs"] = len(kept)
         if self.dropped_paragraph_lines:
@@ -68,7 +69,7 @@ class OutputFolder:
             self._paragraphs.flush()
         self._letters.write(json.dumps(letter, ensure_ascii=False) + "\n")
         self._letters.flush()
-        self.done.add(letter["source"])
+        self.done.add(letter["letter"])
         self._count(letter, len(paragraphs))
 
     def _count(self, letter: dict, paragraphs: int) -> None:

@@ -31,7 +31,7 @@ KILL_HOOK_ENV = "STANDPUNT_TEST_KILL_WORKER_ON"
 HANG_HOOK_ENV = "STANDPUNT_TEST_HANG_WORKER_ON"
 
 
-def _read(job: tuple[str, int]) -> dict:
+def _read(job: tuple[str, str, int]) -> dict:
     name = Path(job[0]).name
     if os.environ.get(KILL_HOOK_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
@@ -46,8 +46,8 @@ def _warm() -> int:
     return os.getpid()
 
 
-def failed_record(source: str, reason: str, detail: str) -> dict:
-    return {"source": source, "letter": Path(source).stem, "status": "error", "reason": reason, "error": f"{source}: {detail}"}
+def failed_record(source: str, letter: str, reason: str, detail: str) -> dict:
+    return {"source": source, "letter": letter, "status": "error", "reason": reason, "error": f"{source}: {detail}"}
 
 
 class ReaderPool:
@@ -75,8 +75,9 @@ class ReaderPool:
             wait_futures(self._warming)
             self._warming = []
 
-    def _submit(self, source: str) -> Future:
-        return self._executor.submit(_read, (source, self.max_bytes))
+    def _submit(self, job: tuple[str, str]) -> Future:
+        source, letter = job
+        return self._executor.submit(_read, (source, letter, self.max_bytes))
 
     def _restart(self) -> None:
         """Kill what is left of the pool (a stuck worker never returns) and start a new one."""
@@ -89,34 +90,34 @@ class ReaderPool:
         self._executor = self._start()
         self.restarts += 1
 
-    def _alone(self, source: str) -> dict:
+    def _alone(self, job: tuple[str, str]) -> dict:
         """Read one letter with nothing else in flight: if the pool breaks now, this letter did it."""
-        future = self._submit(source)
+        future = self._submit(job)
         self._ready_wait()
         try:
             return future.result(timeout=self.timeout)
         except BrokenProcessPool:
             self._restart()
-            return failed_record(source, "worker-crashed", "the process reading this letter died (out of memory or a crash in a reader)")
+            return failed_record(*job, "worker-crashed", "the process reading this letter died (out of memory or a crash in a reader)")
         except FutureTimeout:
             self._restart()
-            return failed_record(source, "timeout", f"reading took longer than {self.timeout:g} s (letter_timeout_s)")
+            return failed_record(*job, "timeout", f"reading took longer than {self.timeout:g} s (letter_timeout_s)")
 
-    def results(self, sources: Iterable[str]) -> Iterator[dict]:
-        """One record per source, in order except after a crash."""
-        jobs = iter(sources)
-        pending: deque[tuple[str, Future]] = deque()
+    def results(self, letters: Iterable[tuple[str, str]]) -> Iterator[dict]:
+        """One record per (source, letter id), in order except after a crash."""
+        jobs = iter(letters)
+        pending: deque[tuple[tuple[str, str], Future]] = deque()
 
         def fill() -> None:
             while len(pending) < self.in_flight:
-                source = next(jobs, None)
-                if source is None:
+                job = next(jobs, None)
+                if job is None:
                     return
-                pending.append((source, self._submit(source)))
+                pending.append((job, self._submit(job)))
 
         fill()
         while pending:
-            source, future = pending.popleft()
+            job, future = pending.popleft()
             self._ready_wait()
             try:
                 result = future.result(timeout=self.timeout)
@@ -125,14 +126,14 @@ class ReaderPool:
                 rest = [s for s, _ in pending]
                 pending.clear()
                 self._restart()
-                yield failed_record(source, "timeout", f"reading took longer than {self.timeout:g} s (letter_timeout_s)")
+                yield failed_record(*job, "timeout", f"reading took longer than {self.timeout:g} s (letter_timeout_s)")
                 for s in rest:
                     pending.append((s, self._submit(s)))
                 continue
             except BrokenProcessPool:
                 wait_futures([f for _, f in pending], timeout=10)
                 finished = [(s, f) for s, f in pending if f.done() and not f.cancelled() and f.exception() is None]
-                suspects = [source] + [s for s, f in pending if (s, f) not in finished]
+                suspects = [job] + [s for s, f in pending if (s, f) not in finished]
                 pending.clear()
                 self._restart()
                 for _, f in finished:

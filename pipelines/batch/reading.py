@@ -9,13 +9,11 @@ from standpunt.pipelines.ingest import IngestOptions, read_document
 from standpunt.pipelines.segment import segment
 
 
-def read_and_segment(job: tuple[str, int]) -> dict:
-    source, max_bytes = job
-    from pathlib import Path
-
-    letter = Path(source).stem
+def read_and_segment(job: tuple[str, str, int]) -> dict:
+    """job: (the file as given, its letter id from expand_inputs, the size limit in bytes)."""
+    source, letter, max_bytes = job
     try:
-        document = read_document(source, IngestOptions(max_bytes=max_bytes))
+        document = read_document(source, IngestOptions(max_bytes=max_bytes), letter=letter)
         paragraphs = segment(document)
         if not paragraphs:
             raise IngestError(source, "no-paragraphs", "no paragraphs found (only letterhead or furniture)")

@@ -147,7 +147,7 @@ def predict_archive(
     except BaseException:
         readers.terminate()
         raise
-    todo = [str(f) for f in files if str(f) not in output.done]
+    todo = [f for f in files if f.letter not in output.done]
     stats.already_done = len(files) - len(todo)
     if stats.already_done:
         log(f"standpunt: resuming in {out_dir}: {stats.already_done} letters already done, {len(todo)} to go")
@@ -160,7 +160,7 @@ def predict_archive(
         group_size = FIRST_GROUP
         n_paragraphs = 0
         remaining = len(todo)
-        for result in readers.results(todo):
+        for result in readers.results((str(f.path), f.letter) for f in todo):
             remaining -= 1
             group.append(result)
             n_paragraphs += len(result.get("paragraphs", ()))

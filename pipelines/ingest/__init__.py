@@ -36,8 +36,11 @@ class IngestOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
-def read_document(path: str | Path, options: IngestOptions | None = None) -> Document:
-    """Read one letter. Raises IngestError (never anything else for bad input)."""
+def read_document(path: str | Path, options: IngestOptions | None = None, letter: str | None = None) -> Document:
+    """Read one letter. Raises IngestError (never anything else for bad input).
+
+    `letter` is the id from pipelines.inputs.expand_inputs, which alone knows
+    the other files of the run; alone, a file is known by its name's stem."""
     options = options or IngestOptions()
     path = Path(path)
     shown = str(path)
@@ -73,7 +76,7 @@ def read_document(path: str | Path, options: IngestOptions | None = None) -> Doc
     if not text.strip():
         raise IngestError(shown, "empty", "no text in file")
     return Document(
-        id=path.stem,
+        id=letter if letter is not None else path.stem,
         source=shown,
         text=text,
         metadata=extract_metadata(text),

@@ -100,8 +100,18 @@ def _highlight(text: str, sentence: str | None) -> str:
     return escape(text)
 
 
-def _anchor(letter: dict, index: int) -> str:
-    return f"letter-{index}"
+_ANCHOR_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+def anchor(letter_id: str) -> str:
+    """The HTML id of a letter's section, from its letter id, so that a link
+    to a letter (report.html#letter-...) stays valid across reruns. Every
+    character outside [A-Za-z0-9-] is written as _xx per UTF-8 byte (and '_'
+    itself too), so distinct letters never share an anchor and the anchor
+    needs no escaping in an attribute, a URL fragment or a CSS selector."""
+    return "letter-" + "".join(
+        ch if ch in _ANCHOR_SAFE else "".join(f"_{b:02x}" for b in ch.encode("utf-8")) for ch in letter_id
+    )
 
 
 def _model_line(model: dict | None) -> str:
@@ -117,7 +127,7 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
     archive = summarize_archive(letters, paragraphs)
     by_letter: dict[str, list[dict]] = {}
     for p in paragraphs:
-        by_letter.setdefault(p["source"], []).append(p)
+        by_letter.setdefault(p["letter"], []).append(p)
     senders = sorted({(l.get("metadata") or {}).get("sender") or "unknown" for l in letters if l["status"] == "ok"})
     years = sorted({((l.get("metadata") or {}).get("date") or "unknown")[:4] for l in letters if l["status"] == "ok"})
     legend = "".join(f'<span><i style="background:{COLOURS[s]}"></i>{s} ({DUTCH[s]})</span>' for s in STANCES)
@@ -159,12 +169,12 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
         '<table id="letters"><thead><tr><th>letter</th><th>date</th><th>sender</th><th>auditor</th><th>findings</th><th>paragraphs</th></tr></thead><tbody>',
     ]
     sections = []
-    for index, letter in enumerate(letters):
+    for letter in letters:
         meta = letter.get("metadata") or {}
         sender = meta.get("sender") or "unknown"
         year = (meta.get("date") or "unknown")[:4]
-        target = _anchor(letter, index)
-        mine = by_letter.get(letter["source"], [])
+        target = anchor(letter["letter"])
+        mine = by_letter.get(letter["letter"], [])
         if letter["status"] != "ok":
             search = f"{letter['letter']} {letter.get('error', '')}".lower()
             html.append(

@@ -16,9 +16,11 @@ def test_segment_folder_to_jsonl(tmp_path, capsys):
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows and all(set(row) == KEYS for row in rows)
     letters = {row["letter"] for row in rows}
-    assert "000_seed-aenm-vo2025" in letters and len(letters) == 5  # the .pdf and .txt seed share a stem
+    # the .pdf and .txt seed share a stem, so both keep their extension
+    assert {"000_seed-aenm-vo2025.txt", "000_seed-aenm-vo2025.pdf"} <= letters and len(letters) == 6
+    assert "109_ienw-ovv-veiligheid-vliegverkeer-schiphol-reactie-2017" in letters
     assert {row["source"].rsplit(".", 1)[1] for row in rows} == {"txt", "pdf"}
-    seed_pdf = [row for row in rows if row["source"].endswith(".pdf")]
+    seed_pdf = [row for row in rows if row["letter"] == "000_seed-aenm-vo2025.pdf"]
     assert [row["paragraph"] for row in seed_pdf] == list(range(9))
     assert "6 letters" in capsys.readouterr().err
 
@@ -60,5 +62,5 @@ def test_expand_inputs_files_folders_globs(tmp_path):
     (tmp_path / "a" / ".hidden").mkdir()
     (tmp_path / "a" / ".hidden" / "h.txt").write_text("h")
     files, unmatched = expand_inputs([str(tmp_path / "a"), str(tmp_path / "a" / "*.txt"), str(tmp_path / "none*.txt")])
-    assert [f.name for f in files] == ["x.txt", "y.pdf"]
+    assert [f.path.name for f in files] == ["x.txt", "y.pdf"]
     assert unmatched == [str(tmp_path / "none*.txt")]

@@ -52,12 +52,16 @@ def test_good_and_bad_letters(tiny_model, tmp_path, capsys):
         assert letters[name]["error"].startswith(str(archive / name.split(".")[0])) and "\n" not in letters[name]["error"]
     assert "OCR is not supported" in letters["scanned"]["error"]
     ok = [letter for letter in rows if letter["status"] == "ok"]
-    assert len(ok) == 3  # the .pdf and .txt seed share the stem "000_seed...": both are kept, told apart by source
+    # the .pdf and .txt seed share a stem: both are kept, told apart by their ids
+    assert {letter["letter"] for letter in ok} == {
+        "000_seed-aenm-vo2025.pdf", "000_seed-aenm-vo2025.txt", "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010"}
     assert sum(1 for line in (out / "letters.jsonl").read_text().splitlines()) == 11
     paragraphs = [json.loads(line) for line in (out / "paragraphs.jsonl").read_text().splitlines()]
     assert paragraphs and all(set(p) == PARAGRAPH_KEYS for p in paragraphs)
     assert all(abs(sum(p["scores"].values()) - 1) < 1e-3 and p["label"] == max(p["scores"], key=p["scores"].get) for p in paragraphs)
-    seed = next(letter for letter in ok if letter["source"].endswith(".pdf"))
+    assert {p["letter"] for p in paragraphs} == {letter["letter"] for letter in ok}
+    seed = next(letter for letter in ok if letter["letter"] == "000_seed-aenm-vo2025.pdf")
+    assert sum(1 for p in paragraphs if p["letter"] == seed["letter"]) == seed["n_paragraphs"]
     assert seed["metadata"]["sender"] == "Minister van Asiel en Migratie" and seed["n_paragraphs"] == 9
     assert [f["heading"] for f in seed["findings"]][:2] == [None, "Prestatieverklaringen bij de IND"]
     assert all(f["evidence"] is None if f["stance"] == "none" else f["evidence"]["sentence"] for f in seed["findings"])
@@ -65,6 +69,26 @@ def test_good_and_bad_letters(tiny_model, tmp_path, capsys):
     assert len(pd.read_csv(out / "letters.csv")) == 11
     err = capsys.readouterr().err
     assert "3 letters ok, 8 failed" in err and "paragraphs.jsonl" in err
+
+
+def test_same_name_in_two_folders_stays_two_letters_and_resumes_by_id(tiny_model, tmp_path, monkeypatch, capsys):
+    archive = tmp_path / "archive"
+    for year in ("2019", "2020"):
+        (archive / year).mkdir(parents=True)
+        shutil.copy(EXAMPLES / "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010.txt", archive / year / "brief.txt")
+    out = tmp_path / "out"
+    command = ["--out", str(out), "--model", str(tiny_model), "--workers", "1", "--no-progress"]
+    assert main(["predict", str(archive)] + command) == 0
+    letters = [json.loads(line) for line in (out / "letters.jsonl").read_text().splitlines()]
+    assert sorted(letter["letter"] for letter in letters) == ["2019/brief", "2020/brief"]
+    paragraphs = [json.loads(line) for line in (out / "paragraphs.jsonl").read_text().splitlines()]
+    assert {p["letter"] for p in paragraphs} == {"2019/brief", "2020/brief"}
+    # Started again from another folder, the archive is given by another path: nothing is redone.
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["predict", "archive"] + command) == 0
+    assert "0 letters ok, 0 failed, 2 already done" in capsys.readouterr().err
+    assert len((out / "letters.jsonl").read_text().splitlines()) == 2
 
 
 def test_run_that_cannot_proceed_exits_nonzero(tmp_path, capsys):

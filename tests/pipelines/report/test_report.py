@@ -63,6 +63,25 @@ def test_report_files_and_self_containment(tmp_path, capsys):
     assert rows[2]["status"] == "error" and rows[2]["reason"] == "scanned-pdf"
 
 
+def test_sections_are_anchored_by_letter_id(tmp_path):
+    from standpunt.pipelines.report.html import anchor, render
+
+    letters, paragraphs = [], []
+    for year in ("2019", "2020"):
+        letter_id = f"{year}/brief"
+        letters.append({"letter": letter_id, "source": f"archief/{year}/brief.pdf", "status": "ok", "n_paragraphs": 1,
+                        "metadata": {"date": f"{year}-01-01"}, "counts": {"agree": 1}, "warnings": [],
+                        "findings": [{"heading": None, "paragraphs": [0], "stance": "agree", "evidence": None}]})
+        paragraphs.append(paragraph(letter_id, f"archief/{year}/brief.pdf", 0, None, "agree", 0.9, f"Tekst van {year}."))
+    html = render(letters, paragraphs)
+    assert anchor("2019/brief") == "letter-2019_2fbrief" and anchor("brief.txt") != anchor("brief_2etxt")
+    for year in ("2019", "2020"):
+        target = anchor(f"{year}/brief")
+        assert f'href="#{target}"' in html
+        section = html.split(f'<section class="letter" id="{target}">', 1)[1].split("</section>", 1)[0]
+        assert f"Tekst van {year}." in section and section.count('class="para"') == 1
+
+
 def test_report_without_a_run_fails_cleanly(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "no letters" in capsys.readouterr().err
@@ -91,7 +110,7 @@ def test_report_in_headless_chromium(tmp_path):
         page.select_option("#f-stance", "pushback")
         assert page.locator("#shown").inner_text() == "1"
         assert page.locator("#letters tbody tr:visible").all_inner_texts()[0].startswith("fin-2020")
-        assert not page.locator("#letter-1").is_visible()  # the section of a filtered-out letter hides too
+        assert not page.locator("#letter-gem-2021").is_visible()  # the section of a filtered-out letter hides too
         page.select_option("#f-stance", "")
         page.select_option("#f-year", "2021")
         assert page.locator("#shown").inner_text() == "1"
