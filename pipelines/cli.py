@@ -6,12 +6,21 @@ import argparse
 import json
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 from standpunt.pipelines.errors import IngestError, StandpuntError
 from standpunt.pipelines.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_document
 from standpunt.pipelines.inputs import expand_inputs
 from standpunt.pipelines.segment import segment
+
+
+def failure_counts(failures: Counter) -> str:
+    """' (2 unsupported, 1 empty)' for a run summary, so formats we cannot
+    read show in the counts and not only in the scrolled-away log."""
+    if not failures:
+        return ""
+    return " (" + ", ".join(f"{n} {reason}" for reason, n in sorted(failures.items(), key=lambda item: (-item[1], item[0]))) + ")"
 
 
 def _ingest_options(args: argparse.Namespace) -> IngestOptions:
@@ -36,6 +45,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
             print(f"standpunt: {out_path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
             return 2
     ok = failed = total = 0
+    failures: Counter = Counter()
     try:
         for item in files:
             path = item.path
@@ -46,6 +56,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
                     raise IngestError(str(path), "no-paragraphs", "no paragraphs found (only letterhead or furniture)")
             except IngestError as exc:
                 failed += 1
+                failures[exc.reason] += 1
                 print(f"standpunt: {exc}", file=sys.stderr)
                 continue
             for warning in document.warnings:
@@ -61,7 +72,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
         if out is not None:
             out.close()
     where = f" -> {args.out}" if args.out else ""
-    print(f"standpunt: {ok} letters, {total} paragraphs, {failed} failed{where}", file=sys.stderr)
+    print(f"standpunt: {ok} letters, {total} paragraphs, {failed} failed{failure_counts(failures)}{where}", file=sys.stderr)
     return 1 if ok == 0 else 0
 
 
@@ -152,7 +163,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     extra = "".join(f", {p}" for p in written)
     rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
     print(
-        f"standpunt: {stats.ok} letters ok, {stats.failed} failed, {stats.already_done} already done; "
+        f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
         f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> "
         f"{out / 'paragraphs.jsonl'}, {out / 'letters.jsonl'}, {out / 'run.json'}{extra}",
         file=sys.stderr,

@@ -58,12 +58,11 @@ def assign_letter_ids(found: list[tuple[Path, str]]) -> list[InputFile]:
 
 
 def _visible_files(root: Path) -> list[Path]:
-    from standpunt.pipelines.ingest import SUPPORTED_SUFFIXES
-
+    """Every regular file under root, whatever its format: one we cannot
+    read becomes an `unsupported` letter instead of vanishing from the run."""
     return sorted(
         p for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 
 

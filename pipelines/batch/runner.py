@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from standpunt.models.labels import LABELS
@@ -44,6 +45,7 @@ class RunStats:
     seconds: float = 0.0
     unmatched: list[str] | None = None
     worker_restarts: int = 0
+    failures: Counter = field(default_factory=Counter)  # reason -> letters
 
 
 def classify_group(group: list[dict], predictor: Predictor, config: PredictConfig) -> list[tuple[dict, list[dict]]]:
@@ -123,7 +125,7 @@ def predict_archive(
     stats = RunStats()
     files, stats.unmatched = expand_inputs(inputs)
     if not files:
-        raise NothingToPredict("nothing to predict: no letter files (.txt .pdf .docx .html) found in the inputs")
+        raise NothingToPredict("nothing to predict: no files found in the inputs")
     folder = Path(out_dir)
     _check_writable(folder)
     max_bytes = int(config.max_size_mb * 1024 * 1024)
@@ -175,6 +177,7 @@ def predict_archive(
                         stats.paragraphs += len(paragraphs)
                     else:
                         stats.failed += 1
+                        stats.failures[letter["reason"]] += 1
                         log(f"standpunt: {letter['error']}")
                 bar.update(len(group))
                 elapsed = max(time.time() - started, 1e-6)

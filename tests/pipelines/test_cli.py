@@ -30,13 +30,16 @@ def test_bad_letters_are_reported_and_skipped(tmp_path, capsys):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 10)
     (tmp_path / "only-furniture.txt").write_text("Hoogachtend,\n\nDe minister van Financiën,\n")
+    (tmp_path / "oud.wpd").write_bytes(b"\xffWPC WordPerfect")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00")  # hidden: left alone
     out = tmp_path / "p.jsonl"
     assert main(["segment", str(tmp_path), "--out", str(out)]) == 0
     err = capsys.readouterr().err
+    assert f"{tmp_path / 'oud.wpd'}: unknown format '.wpd'" in err and "DS_Store" not in err
     assert f"{tmp_path / 'empty.txt'}: file is empty" in err
     assert f"{tmp_path / 'binary.txt'}: binary data" in err
     assert f"{tmp_path / 'only-furniture.txt'}: no paragraphs found" in err
-    assert "1 letters" in err and "3 failed" in err
+    assert "1 letters" in err and "4 failed (1 binary, 1 empty, 1 no-paragraphs, 1 unsupported)" in err
     assert {json.loads(line)["letter"] for line in out.read_text().splitlines()} == {"good"}
 
 
@@ -62,5 +65,5 @@ def test_expand_inputs_files_folders_globs(tmp_path):
     (tmp_path / "a" / ".hidden").mkdir()
     (tmp_path / "a" / ".hidden" / "h.txt").write_text("h")
     files, unmatched = expand_inputs([str(tmp_path / "a"), str(tmp_path / "a" / "*.txt"), str(tmp_path / "none*.txt")])
-    assert [f.path.name for f in files] == ["x.txt", "y.pdf"]
+    assert [f.path.name for f in files] == ["notes.xml", "x.txt", "y.pdf"]  # every file, read or reported
     assert unmatched == [str(tmp_path / "none*.txt")]

@@ -29,6 +29,7 @@ def make_bad_letters(folder):
     (folder / "huge.txt").write_text("Ik deel uw conclusie. " * 60000)  # about 1.3 MB, over the 1 MB limit set below
     (folder / "furniture.txt").write_text("Hoogachtend,\n\nDe minister van Financiën,\n")
     (folder / "kapot.docx").write_bytes(b"PK\x03\x04 kapot")
+    (folder / "oud.wpd").write_bytes(b"\xffWPC WordPerfect")  # a format we cannot read: reported, not skipped
 
 
 def test_good_and_bad_letters(tiny_model, tmp_path, capsys):
@@ -46,16 +47,17 @@ def test_good_and_bad_letters(tiny_model, tmp_path, capsys):
     reasons = {name: letter.get("reason") for name, letter in letters.items()}
     assert reasons == {
         "empty": "empty", "binary": "binary", "encoding": "encoding", "scanned": "scanned-pdf", "corrupted": "corrupted",
-        "huge": "too-large", "furniture": "no-paragraphs", "kapot": "corrupted",
+        "huge": "too-large", "furniture": "no-paragraphs", "kapot": "corrupted", "oud": "unsupported",
     }
     for name in reasons:
         assert letters[name]["error"].startswith(str(archive / name.split(".")[0])) and "\n" not in letters[name]["error"]
     assert "OCR is not supported" in letters["scanned"]["error"]
+    assert "unknown format '.wpd'" in letters["oud"]["error"]
     ok = [letter for letter in rows if letter["status"] == "ok"]
     # the .pdf and .txt seed share a stem: both are kept, told apart by their ids
     assert {letter["letter"] for letter in ok} == {
         "000_seed-aenm-vo2025.pdf", "000_seed-aenm-vo2025.txt", "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010"}
-    assert sum(1 for line in (out / "letters.jsonl").read_text().splitlines()) == 11
+    assert sum(1 for line in (out / "letters.jsonl").read_text().splitlines()) == 12
     paragraphs = [json.loads(line) for line in (out / "paragraphs.jsonl").read_text().splitlines()]
     assert paragraphs and all(set(p) == PARAGRAPH_KEYS for p in paragraphs)
     assert all(abs(sum(p["scores"].values()) - 1) < 1e-3 and p["label"] == max(p["scores"], key=p["scores"].get) for p in paragraphs)
@@ -66,9 +68,10 @@ def test_good_and_bad_letters(tiny_model, tmp_path, capsys):
     assert [f["heading"] for f in seed["findings"]][:2] == [None, "Prestatieverklaringen bij de IND"]
     assert all(f["evidence"] is None if f["stance"] == "none" else f["evidence"]["sentence"] for f in seed["findings"])
     assert len(pd.read_parquet(out / "paragraphs.parquet")) == len(paragraphs)
-    assert len(pd.read_csv(out / "letters.csv")) == 11
+    assert len(pd.read_csv(out / "letters.csv")) == 12
     err = capsys.readouterr().err
-    assert "3 letters ok, 8 failed" in err and "paragraphs.jsonl" in err
+    assert ("3 letters ok, 9 failed (2 corrupted, 1 binary, 1 empty, 1 encoding, 1 no-paragraphs, 1 scanned-pdf, "
+            "1 too-large, 1 unsupported)") in err and "paragraphs.jsonl" in err
 
 
 def test_same_name_in_two_folders_stays_two_letters_and_resumes_by_id(tiny_model, tmp_path, monkeypatch, capsys):
