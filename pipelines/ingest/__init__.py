@@ -9,10 +9,13 @@ from pathlib import Path
 
 from standpunt.pipelines.document import Document
 from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.ingest.doc import read_doc
 from standpunt.pipelines.ingest.docx import read_docx
 from standpunt.pipelines.ingest.html import read_html
 from standpunt.pipelines.ingest.metadata import extract_metadata
+from standpunt.pipelines.ingest.odt import read_odt
 from standpunt.pipelines.ingest.pdf import read_pdf
+from standpunt.pipelines.ingest.rtf import read_rtf
 from standpunt.pipelines.ingest.text import read_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -22,6 +25,9 @@ READERS = {
     ".text": read_text,
     ".pdf": read_pdf,
     ".docx": read_docx,
+    ".doc": read_doc,
+    ".odt": read_odt,
+    ".rtf": read_rtf,
     ".html": read_html,
     ".htm": read_html,
     ".xhtml": read_html,
