@@ -56,10 +56,17 @@ def decode_text(data: bytes, shown: str) -> tuple[str, list[str]]:
         return text, []
     mark = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     data = data[mark:]  # so that a cp1252 fallback does not start with "ï»¿"
+    warnings: list[str] = []
+    padded = data.rstrip(b"\x00")
+    if len(padded) < len(data) and padded.strip() and not looks_binary(padded):
+        # Fixed-size export records pad the end with NUL bytes; what comes
+        # before them is the letter, and its offsets do not change.
+        warnings.append(f"{len(data) - len(padded)} NUL bytes of padding at the end ignored")
+        data = padded
     if looks_binary(data):
         raise IngestError(shown, "binary", "binary data, not a text file")
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), warnings
     except UnicodeDecodeError as utf8_error:
         try:
             text = data.decode("cp1252")
@@ -69,7 +76,7 @@ def decode_text(data: bytes, shown: str) -> tuple[str, list[str]]:
                 "encoding",
                 f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start + mark}) and not cp1252 either",
             ) from exc
-        return text, [f"not valid UTF-8 (byte {utf8_error.start + mark}); read as cp1252"]
+        return text, warnings + [f"not valid UTF-8 (byte {utf8_error.start + mark}); read as cp1252"]
 
 
 def read_text(path: Path) -> tuple[str, list[str]]:

@@ -57,6 +57,16 @@ def test_txt_with_byte_order_mark(tmp_path, codec, mark):
     assert document.text[start:end] == "Ik deel uw conclusie over de financiële verantwoording."
 
 
+def test_nul_padding_at_the_end_is_ignored_but_nul_inside_is_binary(tmp_path):
+    path = tmp_path / "export.txt"
+    raw = "Geachte voorzitter,\n\nIk deel uw conclusie.\n"
+    path.write_bytes(raw.encode("utf-8") + b"\x00" * 3000)
+    document = read_document(path)
+    assert document.text == raw and "NUL" in document.warnings[0]
+    path.write_bytes(raw.encode("utf-8").replace(b"deel", b"d\x00eel"))
+    assert reason_of(path)[0] == "binary"
+
+
 def test_utf16_mark_followed_by_broken_data(tmp_path):
     path = tmp_path / "half.txt"
     path.write_bytes(b"\xff\xfe" + "Tekst".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
