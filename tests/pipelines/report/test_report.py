@@ -50,6 +50,50 @@ def write_run(folder: Path) -> None:
     (folder / "paragraphs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in paragraphs))
 
 
+SCRIPT = "<script>window.__pwned = 'script'</script>"
+ATTRIBUTE = '" onmouseover="window.__pwned = \'attribute\'" data-x="'
+TEXTAREA = "</textarea><img src=x onerror=\"window.__pwned = 'textarea'\">"
+HOSTILE = [SCRIPT, ATTRIBUTE, TEXTAREA, "<script>alert(1)</script>", '" onmouseover="alert(1)']
+
+
+def write_hostile_run(folder: Path) -> None:
+    """A run whose letter text, ids, headings, metadata, evidence and errors
+    carry markup: a letter can quote anything, and file names are chosen by
+    whoever filled the archive."""
+    text = f"Wij nemen dit over. {SCRIPT} {ATTRIBUTE} {TEXTAREA} <script>alert(1)</script>"
+    evidence = f"Wij nemen dit over. {SCRIPT}"
+    letter_id = f'brief{ATTRIBUTE}<script>alert(1)</script>'
+    letters = [
+        {"letter": letter_id, "source": f"a/{letter_id}.txt", "status": "ok", "n_paragraphs": 1,
+         "metadata": {"date": "2021-01-01", "sender": f"Minister {ATTRIBUTE}", "auditor": TEXTAREA, "subject": SCRIPT, "addressee": None},
+         "counts": {"agree": 1, "acknowledge": 0, "pushback": 0, "none": 0}, "warnings": [],
+         "findings": [{"heading": f"Kop {SCRIPT}", "paragraphs": [0], "stance": "agree",
+                       "evidence": {"paragraph": 0, "sentence": evidence, "score": 0.9, "paragraph_score": 0.9}}]},
+        {"letter": f"kapot{TEXTAREA}", "source": f"a/kapot{TEXTAREA}.pdf", "status": "error", "reason": "corrupted",
+         "error": f"a/kapot.pdf: corrupted PDF: {SCRIPT} {ATTRIBUTE}"},
+    ]
+    paragraphs = [paragraph(letter_id, f"a/{letter_id}.txt", 0, f"Kop {SCRIPT}", "agree", 0.9, text)]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "letters.jsonl").write_text("".join(json.dumps(x) + "\n" for x in letters))
+    (folder / "paragraphs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in paragraphs))
+
+
+def test_report_escapes_markup_from_letters(tmp_path):
+    write_hostile_run(tmp_path)
+    assert main(["report", str(tmp_path)]) == 0
+    html = (tmp_path / "report.html").read_text()
+    from bs4 import BeautifulSoup
+
+    for payload in HOSTILE:
+        assert payload not in html
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.find_all("script")) == 1  # the report's own
+    assert not soup.find_all(["img", "textarea"])
+    assert not [(tag.name, name) for tag in soup.find_all(True) for name in tag.attrs if name.startswith("on") or name == "data-x"]
+    assert "&lt;/textarea&gt;&lt;img src=x onerror=" in html
+    assert "<mark>Wij nemen dit over. &lt;script&gt;window.__pwned" in html
+
+
 def test_report_files_and_self_containment(tmp_path, capsys):
     write_run(tmp_path)
     assert main(["report", str(tmp_path)]) == 0
@@ -126,3 +170,40 @@ def test_report_in_headless_chromium(tmp_path):
         browser.close()
     assert shot.stat().st_size > 10_000
     assert {url.split(":", 1)[0] for url in requests} == {"file"}  # nothing from the network
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed (CI installs it)")
+def test_markup_in_letters_does_not_run_in_chromium(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    write_hostile_run(tmp_path)
+    assert main(["report", str(tmp_path)]) == 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 1400}
+        )
+        page = browser.new_page()
+        dialogs, requests = [], []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto((tmp_path / "report.html").as_uri())
+        for selector in ("#letters tbody tr", "section.letter h3", ".para", ".meta", ".findings li", "#f-sender option"):
+            for element in page.locator(selector).all():
+                if element.is_visible():
+                    element.hover()
+        page.fill("#f-search", "pwned")  # the report's own script still runs over the hostile rows
+        shown = page.locator("#shown").inner_text()
+        state = page.evaluate("""() => ({
+            pwned: window.__pwned === undefined ? null : window.__pwned,
+            scripts: document.querySelectorAll('script').length,
+            handlers: document.querySelectorAll('[onmouseover], [onerror]').length,
+            images: document.querySelectorAll('img').length,
+            textareas: document.querySelectorAll('textarea').length,
+            paragraph: document.querySelector('.para').textContent,
+        })""")
+        browser.close()
+    assert dialogs == [] and state["pwned"] is None
+    assert state["scripts"] == 1 and state["handlers"] == 0 and state["images"] == 0 and state["textareas"] == 0
+    assert SCRIPT in state["paragraph"] and TEXTAREA in state["paragraph"]  # shown as text, literally
+    assert shown == "2"
+    assert {url.split(":", 1)[0] for url in requests} == {"file"}
