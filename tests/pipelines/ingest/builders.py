@@ -108,3 +108,64 @@ LETTER = [
     "Hoogachtend,",
     "De minister van Financiën,",
 ]
+
+
+def _compound_file(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE2 compound file (version 3, 512-byte sectors) holding the
+    streams; each is padded to 4,096 bytes so none needs the mini stream."""
+    import struct
+
+    sector, end_of_chain, free, fat_sector, no_stream = 512, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    names = list(streams)
+    padded = []
+    for name in names:
+        data = streams[name].ljust(4096, b"\x00")
+        padded.append(data + b"\x00" * (-len(data) % sector))
+    fat = [fat_sector, end_of_chain]  # sector 0 holds the FAT, sector 1 the directory
+    starts = []
+    for data in padded:
+        count = len(data) // sector
+        starts.append(len(fat))
+        fat += [len(fat) + i + 1 for i in range(count - 1)] + [end_of_chain]
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, right: int, child: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, no_stream, right, child) + b"\x00" * 20
+                + b"\x00" * 16 + struct.pack("<IQ", start, size))
+
+    # The root's children as a chain of right siblings in the format's name order.
+    order = sorted(range(len(names)), key=lambda i: (len(names[i]), names[i].upper()))
+    entries = [entry("Root Entry", 5, no_stream, order[0] + 1, end_of_chain, 0)] + [b""] * len(names)
+    for rank, i in enumerate(order):
+        right = order[rank + 1] + 1 if rank + 1 < len(order) else no_stream
+        entries[i + 1] = entry(names[i], 2, right, no_stream, starts[i], len(padded[i]))
+    directory = b"".join(entries).ljust(sector, b"\x00")
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
+              + struct.pack("<9I", 0, 1, 1, 0, 4096, end_of_chain, 0, end_of_chain, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+    return header + struct.pack("<128I", *fat) + directory + b"".join(padded)
+
+
+def doc_letter(paragraphs: list[str]) -> bytes:
+    """A Word 97 (.doc) file as small as antiword accepts: a FIB, the text as
+    8-bit cp1252 with a paragraph mark (\\r) after each paragraph, and a piece
+    table (in the 1Table stream) pointing at it."""
+    import struct
+
+    text = "".join(p + "\r" for p in paragraphs).encode("cp1252")
+    offset = 0x800
+    word = bytearray(offset)
+    struct.pack_into("<HHHH", word, 0, 0xA5EC, 0x00C1, 0, 0x0413)  # wIdent, nFib (Word 97), nProduct, lid (Dutch)
+    struct.pack_into("<HH", word, 0x0A, 0x0200 | 0x1000, 0x00BF)  # fWhichTblStm (1Table), fExtChar; nFibBack
+    struct.pack_into("<II", word, 0x18, offset, offset + len(text))  # fcMin, fcMac
+    struct.pack_into("<H", word, 0x20, 14)  # csw
+    struct.pack_into("<H", word, 0x3E, 22)  # cslw
+    struct.pack_into("<I", word, 0x40, offset + len(text))  # cbMac
+    struct.pack_into("<I", word, 0x4C, len(text))  # ccpText
+    struct.pack_into("<H", word, 0x98, 0x5D)  # cbRgFcLcb
+    piece = struct.pack("<HIH", 0, (offset * 2) | 0x40000000, 0)  # compressed (8-bit) text at `offset`
+    pieces = struct.pack("<II", 0, len(text)) + piece
+    clx = b"\x02" + struct.pack("<I", len(pieces)) + pieces
+    struct.pack_into("<II", word, 0x1A2, 0, len(clx))  # fcClx, lcbClx
+    return _compound_file({"WordDocument": bytes(word) + text, "1Table": clx})

@@ -14,10 +14,11 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
-from tests.pipelines.ingest.builders import LETTER, docx_letter, odt_bytes, odt_letter, pdf_letter, rtf_letter
+from tests.pipelines.ingest.builders import LETTER, doc_letter, docx_letter, odt_bytes, odt_letter, pdf_letter, rtf_letter
 
 # Every reader, plus formats we do not read.
 EXTENSIONS = (".txt", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".html", ".xyz", "")
+DOCUMENTS = ("pdf", "docx", "odt", "doc")
 SCRIPT_MARK = "alert('fuzz')"
 STYLE_MARK = "fuzzstyle"
 
@@ -32,6 +33,8 @@ def real_file(kind: str) -> bytes:
         return docx_letter(paragraphs)
     if kind == "odt":
         return odt_letter(paragraphs)
+    if kind == "doc":
+        return doc_letter(paragraphs)
     raise ValueError(kind)
 
 
@@ -41,15 +44,15 @@ def random_bytes(rng: random.Random) -> tuple[str, bytes]:
 
 
 def truncated(rng: random.Random, kind: str | None = None) -> tuple[str, bytes]:
-    """A real PDF/.docx/.odt cut at a random offset (a download cut short)."""
-    kind = kind or rng.choice(("pdf", "docx", "odt"))
+    """A real PDF/.docx/.odt/.doc cut at a random offset (a download cut short)."""
+    kind = kind or rng.choice(DOCUMENTS)
     data = real_file(kind)
     return f"cut.{kind}", data[: rng.randint(0, len(data))]
 
 
 def damaged(rng: random.Random, kind: str | None = None) -> tuple[str, bytes]:
-    """A real PDF/.docx/.odt with a few bytes overwritten (a bad disk sector)."""
-    kind = kind or rng.choice(("pdf", "docx", "odt"))
+    """A real PDF/.docx/.odt/.doc with a few bytes overwritten (a bad disk sector)."""
+    kind = kind or rng.choice(DOCUMENTS)
     data = bytearray(real_file(kind))
     for _ in range(rng.randint(1, 8)):
         at = rng.randrange(len(data))

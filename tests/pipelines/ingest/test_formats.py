@@ -13,7 +13,7 @@ from standpunt.pipelines.errors import IngestError
 from standpunt.pipelines.ingest import read_document
 from standpunt.pipelines.ingest.doc import OLE_SIGNATURE
 from standpunt.pipelines.segment import segment
-from tests.pipelines.ingest.builders import LETTER, odt_bytes, odt_letter, rtf_letter
+from tests.pipelines.ingest.builders import LETTER, doc_letter, odt_bytes, odt_letter, rtf_letter
 
 ANTIWORD = shutil.which("antiword")
 
@@ -149,3 +149,22 @@ def test_doc_that_antiword_rejects_is_corrupted(tmp_path):
     path.write_bytes(OLE_SIGNATURE + bytes(range(256)) * 8)
     reason, message = reason_of(path)
     assert reason == "corrupted" and "antiword" in message
+
+
+@pytest.mark.skipif(ANTIWORD is None, reason="antiword is not installed (CI installs it)")
+def test_doc_read_through_antiword(tmp_path):
+    path = tmp_path / "reactie.doc"
+    path.write_bytes(doc_letter(LETTER + ["Een lange alinea die antiword op één regel moet laten. " * 12]))
+    document = read_document(path)
+    assert document.text.startswith("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2021\n\n")
+    assert document.metadata.date == "2021-03-03" and document.metadata.sender == "Minister van Financiën"
+    paragraphs = [p.text for p in segment(document)]
+    assert any(p.startswith("Wel plaats ik een kanttekening") for p in paragraphs)
+    assert any(p.count("Een lange alinea") == 12 for p in paragraphs)  # one paragraph, not wrapped into many
+
+
+@pytest.mark.skipif(ANTIWORD is None, reason="antiword is not installed (CI installs it)")
+def test_doc_cut_short_is_corrupted(tmp_path):
+    path = tmp_path / "afgebroken.doc"
+    path.write_bytes(doc_letter(LETTER)[:3000])
+    assert reason_of(path)[0] == "corrupted"
