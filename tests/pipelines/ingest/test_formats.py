@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 import zipfile
 
 import pytest
@@ -103,6 +104,26 @@ def test_rtf_paragraphs_without_header(tmp_path):
     assert document.text.startswith("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2021\n\n")
     assert document.metadata.date == "2021-03-03" and document.metadata.auditor == "Algemene Rekenkamer"
     assert any("kanttekening" in p.text for p in segment(document))
+
+
+def test_rtf_pictures_are_dropped_before_parsing(tmp_path):
+    """A logo of 3 MB as hex would take striprtf tens of seconds; it is cut
+    out first, braces and escaped braces inside it included."""
+    logo = "{\\*\\shppict{\\pict{\\*\\blipuid 0a1b}\\pngblip\\picw100 " + "89504e47" * 400_000 + " \\{ }}"
+    markup = ("{\\rtf1\\ansi\\binfsxn1 " + logo + "\\pard Geachte voorzitter,\\par\\par "
+              "Ik deel uw conclusie.\\par{\\nonshppict{\\pict 00ff}}Hoogachtend,\\par}")
+    path = tmp_path / "logo.rtf"
+    path.write_text(markup, encoding="ascii")
+    started = time.perf_counter()
+    assert read_document(path).text == "Geachte voorzitter,\n\nIk deel uw conclusie.\n\nHoogachtend,"
+    assert time.perf_counter() - started < 5
+
+
+def test_rtf_with_over_a_million_characters_of_text_is_too_large(tmp_path):
+    path = tmp_path / "enorm.rtf"
+    path.write_text("{\\rtf1 " + "Ik deel uw conclusie. " * 50_000 + "}", encoding="ascii")
+    reason, message = reason_of(path)
+    assert reason == "too-large" and "million characters" in message
 
 
 def test_rtf_table_rows_become_blocks(tmp_path):
