@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     slots = [Slot(context) for _ in range(args.workers)]
     next_index = 0
-    done = 0
+    done = reported = 0
 
     def record(slot: Slot, outcome: str, seconds: float, detail: str) -> None:
         nonlocal done, slowest
@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         by_generator[generator][outcome] += 1
         outcomes[outcome] += 1
         if outcome in ("crash", "hang", "internal"):
-            crashes.append(f"{generator} {Path(path).name}: {outcome} {detail}"[:300])
+            crashes.append(f"{generator} {Path(path).name} ({Path(path).stat().st_size:,} bytes): {outcome} {detail}"[:300])
+            print(f"  ! {crashes[-1]}", file=sys.stderr, flush=True)
         if seconds > slowest[0]:
             slowest = (seconds, f"{generator} {Path(path).name} ({Path(path).stat().st_size:,} bytes)")
         Path(path).unlink(missing_ok=True)
@@ -136,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
                     record(slot, "hang", elapsed, f"still reading after {elapsed:.0f} s")
                     slot.kill()
                     slots[i] = Slot(context)
-            if done and done % 1000 == 0 and not ready == []:
+            if done >= reported + 500:
+                reported = done - done % 500
                 print(f"  {done} files, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     finally:
         for slot in slots:
