@@ -56,6 +56,8 @@ def read_doc(path: Path) -> tuple[str, list[str]]:
         )
     except subprocess.TimeoutExpired as exc:
         raise IngestError(shown, "corrupted", f"antiword did not finish within {TIMEOUT_S} s") from exc
+    if result.returncode < 0:  # antiword reads past its buffers on some damaged files and is killed
+        raise IngestError(shown, "corrupted", f"corrupted .doc file (antiword crashed on it, signal {-result.returncode})")
     if result.returncode != 0:
         detail = re.sub(r"\s+", " ", result.stderr.decode("utf-8", errors="replace")).strip() or f"exit code {result.returncode}"
         raise IngestError(shown, "corrupted", f"corrupted .doc file (antiword: {detail[:200]})")

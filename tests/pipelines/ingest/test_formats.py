@@ -157,6 +157,19 @@ def test_doc_that_is_really_rtf_or_html(tmp_path):
     assert read_document(html).text == "Ik deel de conclusie."
 
 
+def test_doc_that_crashes_antiword_is_corrupted(tmp_path, monkeypatch):
+    """antiword reads past its buffers on some damaged files and dies of a
+    signal; the letter is then corrupted, and the run goes on."""
+    import subprocess
+
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/antiword")
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, -11, b"", b""))
+    path = tmp_path / "kapot.doc"
+    path.write_bytes(OLE_SIGNATURE + b"\x00" * 1000)
+    reason, message = reason_of(path)
+    assert reason == "corrupted" and "antiword crashed" in message and "signal 11" in message
+
+
 def test_doc_that_is_neither(tmp_path):
     path = tmp_path / "nep.doc"
     path.write_text("Gewone tekst met een .doc-naam.")
