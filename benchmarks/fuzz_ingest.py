@@ -15,6 +15,7 @@ import multiprocessing
 import platform
 import random
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hang-s", type=float, default=60.0, help="a file still being read after this long counts as a hang")
     args = parser.parse_args(argv)
 
+    # Stopped with kill, still stop the workers and remove the files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     rng = random.Random(args.seed)
     names = sorted(GENERATORS)
     context = multiprocessing.get_context("spawn")
