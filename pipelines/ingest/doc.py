@@ -51,7 +51,8 @@ def read_doc(path: Path) -> tuple[str, list[str]]:
                                                 "(apt-get install antiword)")
     try:
         result = subprocess.run(
-            [antiword, "-m", "UTF-8.txt", "-w", "0", str(path)],
+            # absolute, so that a file named "-x.doc" cannot read as an option
+            [antiword, "-m", "UTF-8.txt", "-w", "0", str(path.resolve())],
             capture_output=True, timeout=TIMEOUT_S, check=False,
         )
     except subprocess.TimeoutExpired as exc:

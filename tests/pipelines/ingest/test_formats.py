@@ -7,6 +7,7 @@ import io
 import shutil
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -186,8 +187,9 @@ def test_doc_that_antiword_rejects_is_corrupted(tmp_path):
 
 
 @pytest.mark.skipif(ANTIWORD is None, reason="antiword is not installed (CI installs it)")
-def test_doc_read_through_antiword(tmp_path):
-    path = tmp_path / "reactie.doc"
+def test_doc_read_through_antiword(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = Path("-reactie.doc")  # given relative, and looking like an option
     path.write_bytes(doc_letter(LETTER + ["Een lange alinea die antiword op één regel moet laten. " * 12]))
     document = read_document(path)
     assert document.text.startswith("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2021\n\n")
