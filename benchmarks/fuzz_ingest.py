@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import platform
 import random
 import shutil
 import signal
@@ -25,18 +24,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import describe_machine  # noqa: E402
 
 MAX_BYTES = 20 * 1024 * 1024
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def worker(conn) -> None:
@@ -78,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--hang-s", type=float, default=60.0, help="a file still being read after this long counts as a hang")
     args = parser.parse_args(argv)
+    print(describe_machine(), file=sys.stderr, flush=True)
 
     # Stopped with kill, still stop the workers and remove the files.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -157,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
     seconds = time.perf_counter() - started
     crashed = outcomes["crash"] + outcomes["internal"]
-    print(f"CPU: {cpu_model()} ({multiprocessing.cpu_count()} cores visible), {args.workers} workers, seed {args.seed}")
+    print(f"{describe_machine()}; {args.workers} workers, seed {args.seed}")
     print(f"{done:,} files ({total_bytes / 1e6:.0f} MB) in {seconds:.0f} s ({done / seconds:.1f} files/s); "
           f"slowest {slowest[0]:.2f} s: {slowest[1]}")
     print(f"ok: {outcomes['ok']:,}")
