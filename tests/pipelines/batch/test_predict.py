@@ -94,6 +94,23 @@ def test_same_name_in_two_folders_stays_two_letters_and_resumes_by_id(tiny_model
     assert len((out / "letters.jsonl").read_text().splitlines()) == 2
 
 
+def test_a_letter_that_times_out_keeps_its_id(tmp_path, monkeypatch, capsys):
+    """The reader pool records a stuck or crashed worker's letter itself; it
+    must use the run's id, not the file's stem (brief.txt and brief.pdf)."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(EXAMPLES / "000_seed-aenm-vo2025.txt", archive / "brief.txt")
+    shutil.copy(EXAMPLES / "000_seed-aenm-vo2025.pdf", archive / "brief.pdf")
+    monkeypatch.setenv("STANDPUNT_TEST_HANG_WORKER_ON", "brief.txt")
+    out = tmp_path / "out"
+    assert main(["predict", str(archive), "--out", str(out), "--model", "lexicon", "--workers", "1", "--no-progress",
+                 "--set", "letter_timeout_s=5"]) == 0
+    letters = {letter["letter"]: letter for letter in map(json.loads, (out / "letters.jsonl").read_text().splitlines())}
+    assert set(letters) == {"brief.txt", "brief.pdf"}
+    assert letters["brief.txt"]["reason"] == "timeout" and letters["brief.pdf"]["status"] == "ok"
+    capsys.readouterr()
+
+
 def test_run_that_cannot_proceed_exits_nonzero(tmp_path, capsys):
     assert main(["predict", str(EXAMPLES), "--out", str(tmp_path / "o"), "--model", str(tmp_path / "no-model"), "--no-progress"]) == 2
     assert "cannot run" in capsys.readouterr().err
