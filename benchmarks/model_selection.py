@@ -129,6 +129,8 @@ CANDIDATES = {
     "lora-top4+cf": (lambda: CachedLora([TOP4, "train.epochs=4"]), True, 0.0),
     "lora-top4+cf+syn0.3": (lambda: CachedLora([TOP4, "train.epochs=4"]), True, 0.3),
     "lora-top2+cf": (lambda: CachedLora(["model.lora_layers=[10,11]", "train.epochs=4"]), True, 0.0),
+    "lora-top2-short+cf": (lambda: CachedLora(["model.lora_layers=[10,11]", "train.epochs=2", "model.max_length=128",
+                                               "model.window_overlap=32"]), True, 0.0),
 }
 
 
@@ -156,6 +158,7 @@ def cross_validate(name: str, items: list[Item], folds: int, repeats: int, log=p
             started = time.perf_counter()
             scores[test] = candidate.fit_predict(train, [items[n].text for n in test])
             seconds.append(time.perf_counter() - started)
+            log(f"  {name} repeat {repeat + 1} fold {k + 1}/{folds}: {seconds[-1] / 60:.1f} min")
         runs.append((scores, fold_ids))
         predicted = [LABELS[j] for j in scores.argmax(axis=1)]
         log(f"  {name} repeat {repeat + 1}: macro-F1 {macro_f1(gold, predicted):.3f}")

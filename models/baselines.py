@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from standpunt.models.labels import LABELS
+from standpunt.models.labels import LABELS, STANCES
 from standpunt.models.prediction import Prediction
 
 
@@ -81,7 +81,7 @@ class LexiconBaseline:
                             hits["pushback"] += 1
                             continue
                     hits[label] += 1
-        for label in ("pushback", "agree", "acknowledge"):  # the rule book's precedence
+        for label in STANCES:  # the rule book's precedence
             if hits[label]:
                 return label, hits
         return "none", hits

@@ -14,10 +14,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from standpunt.models.labels import LABELS
 from standpunt.pipelines.errors import CorpusError
 from standpunt.pipelines.segment.segmenter import fold
 
-LABELS = ("agree", "acknowledge", "pushback", "none")
 SOURCES = ("real", "synthetic")
 _REQUIRED = {"id": str, "source": str, "text": str, "paragraphs": list}
 _OPTIONAL = {"source_url": (str, type(None)), "title": (str, type(None)), "date": (str, type(None)),

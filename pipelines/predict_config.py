@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Literal
 
 from standpunt.models.config import ConfigError, build_dataclass, read_yaml_with_overrides
+from standpunt.models.labels import STANCES
 from standpunt.models.tracking import RegistrySettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "configs" / "predict.yaml"
-STANCES = ("agree", "acknowledge", "pushback")
 
 
 @dataclass
@@ -19,7 +19,7 @@ class FindingRule:
     """A finding's stance: the first label in `order` that some paragraph of
     the finding carries with at least its minimum probability; else none."""
 
-    order: list[str] = field(default_factory=lambda: ["pushback", "agree", "acknowledge"])
+    order: list[str] = field(default_factory=lambda: list(STANCES))
     min_probability: dict = field(default_factory=lambda: {"pushback": 0.5, "agree": 0.0, "acknowledge": 0.0})
 
 

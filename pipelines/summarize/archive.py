@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-STANCES = ("agree", "acknowledge", "pushback", "none")
+from standpunt.models.labels import LABELS
 
 
 def _year(letter: dict) -> str:
@@ -36,9 +36,9 @@ def _table(letters: list[dict], key) -> dict[str, dict]:
         total = sum(findings[group].values())
         out[group] = {
             "letters": n_letters[group],
-            "findings": {s: findings[group][s] for s in STANCES},
-            "finding_shares": {s: (findings[group][s] / total if total else 0.0) for s in STANCES},
-            "paragraphs": {s: paragraphs[group][s] for s in STANCES},
+            "findings": {s: findings[group][s] for s in LABELS},
+            "finding_shares": {s: (findings[group][s] / total if total else 0.0) for s in LABELS},
+            "paragraphs": {s: paragraphs[group][s] for s in LABELS},
         }
     return out
 
@@ -63,7 +63,7 @@ def summarize_archive(letters: list[dict], paragraphs: list[dict], strongest: in
         "letters_ok": len(ok),
         "letters_failed": len(failed),
         "failures": Counter(letter.get("reason") or "error" for letter in failed),
-        "findings": {s: totals[s] for s in STANCES},
+        "findings": {s: totals[s] for s in LABELS},
         "by_sender": _table(ok, lambda letter: _key(letter, "sender")),
         "by_auditor": _table(ok, lambda letter: _key(letter, "auditor")),
         "by_year": by_year,
