@@ -27,7 +27,6 @@ class FindingRule:
 class SummaryConfig:
     finding_rule: FindingRule = field(default_factory=FindingRule)
     evidence: bool = True  # score the sentences of the deciding paragraphs for the evidence sentence
-    strongest_pushback: int = 20  # how many pushback paragraphs the archive summary lists
 
 
 @dataclass

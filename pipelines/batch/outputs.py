@@ -40,7 +40,6 @@ class OutputFolder:
         probe.unlink()
         self.done: set[str] = set()
         self.totals = {"letters": 0, "ok": 0, "failed": 0, "paragraphs": 0}  # the whole folder, for run.json
-        self.recovered_letters = 0
         self.dropped_paragraph_lines = 0
         self._recover()
         self._paragraphs = (self.folder / PARAGRAPHS).open("a", encoding="utf-8")
@@ -52,7 +51,6 @@ class OutputFolder:
                 letter = json.loads(line)
                 self.done.add(letter["letter"])
                 self._count(letter, 0)
-        self.recovered_letters = len(self.done)
         path = self.folder / PARAGRAPHS
         lines = _complete_lines(path)
         kept = [line for line in lines if line.strip() and json.loads(line)["letter"] in self.done]

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import re
 
-AUDITOR_KINDS = ("Algemene Rekenkamer", "local rekenkamer", "inspectorate/OVV/ombudsman", "other")
-SENDER_KINDS = ("ministry", "municipality/province", "other")
-
 
 def auditor_kind(auditor: str | None) -> str | None:
     if not auditor:

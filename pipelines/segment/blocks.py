@@ -41,10 +41,6 @@ class Block:
     def text(self) -> str:
         return " ".join(line.text for line in self.lines)
 
-    @property
-    def raw_lines(self) -> list[str]:
-        return [line.text for line in self.lines]
-
 
 def split_lines(text: str) -> list[Line]:
     """Lines with offsets of their visible content (leading/trailing blanks cut)."""
