@@ -14,8 +14,9 @@ import json
 from html import escape
 from pathlib import Path
 
+from standpunt.models.labels import LABELS
 from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, read_jsonl
-from standpunt.pipelines.summarize.archive import STANCES, summarize_archive
+from standpunt.pipelines.summarize.archive import summarize_archive
 
 COLOURS = {"agree": "#2e7d32", "acknowledge": "#1565c0", "pushback": "#c62828", "none": "#9e9e9e"}
 DUTCH = {"agree": "instemmen", "acknowledge": "erkennen", "pushback": "tegenspreken", "none": "geen standpunt"}
@@ -82,7 +83,7 @@ def _bar_chart(title: str, table: dict[str, dict], limit: int = 15) -> str:
         name = group if len(group) <= 32 else group[:31] + "…"
         parts.append(f'<text x="0" y="{y + 14}" font-size="12"><title>{escape(group)}</title>{escape(name)}</text>')
         x = label_w
-        for stance in STANCES:
+        for stance in LABELS:
             count = row["findings"][stance]
             if count:
                 w = bar_w * count / top
@@ -130,7 +131,7 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
         by_letter.setdefault(p["letter"], []).append(p)
     senders = sorted({(l.get("metadata") or {}).get("sender") or "unknown" for l in letters if l["status"] == "ok"})
     years = sorted({((l.get("metadata") or {}).get("date") or "unknown")[:4] for l in letters if l["status"] == "ok"})
-    legend = "".join(f'<span><i style="background:{COLOURS[s]}"></i>{s} ({DUTCH[s]})</span>' for s in STANCES)
+    legend = "".join(f'<span><i style="background:{COLOURS[s]}"></i>{s} ({DUTCH[s]})</span>' for s in LABELS)
     total_findings = sum(archive["findings"].values())
 
     html = [
@@ -142,7 +143,7 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
         f'<div id="model">{_model_line(model)}</div></header><main>',
         "<h2>Archive overview</h2>",
         f'<div class="legend">{legend}</div>',
-        "<p>" + " ".join(f"{_chip(s)} {archive['findings'][s]} findings" for s in STANCES) + "</p>",
+        "<p>" + " ".join(f"{_chip(s)} {archive['findings'][s]} findings" for s in LABELS) + "</p>",
         '<div class="charts">',
         f'<div class="chart" id="chart-sender">{_bar_chart("Findings by stance, per sender", archive["by_sender"])}</div>',
         f'<div class="chart" id="chart-year">{_bar_chart("Findings by stance, per year", dict(sorted(archive["by_year"].items())))}</div>',
@@ -161,7 +162,7 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
     html += [
         "<h2>Letters</h2>",
         '<div class="filters">',
-        '<label>Stance <select id="f-stance"><option value="">any</option>' + "".join(f'<option value="{s}">{s}</option>' for s in STANCES) + "<option value=\"error\">failed</option></select></label>",
+        '<label>Stance <select id="f-stance"><option value="">any</option>' + "".join(f'<option value="{s}">{s}</option>' for s in LABELS) + "<option value=\"error\">failed</option></select></label>",
         '<label>Sender <select id="f-sender"><option value="">any</option>' + "".join(f'<option value="{escape(s)}">{escape(s)}</option>' for s in senders) + "</select></label>",
         '<label>Year <select id="f-year"><option value="">any</option>' + "".join(f'<option value="{escape(y)}">{escape(y)}</option>' for y in years) + "</select></label>",
         '<label>Search <input id="f-search" type="search" placeholder="letter, sender, words"></label>',
@@ -183,7 +184,7 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
             )
             continue
         stances = sorted({f["stance"] for f in letter["findings"]})
-        chips = "".join(_chip(s, f"{s} {sum(1 for f in letter['findings'] if f['stance'] == s)}") for s in STANCES if s in stances)
+        chips = "".join(_chip(s, f"{s} {sum(1 for f in letter['findings'] if f['stance'] == s)}") for s in LABELS if s in stances)
         search = " ".join([letter["letter"], sender, meta.get("auditor") or "", meta.get("subject") or ""] + [p["text"] for p in mine]).lower()
         html.append(
             f'<tr data-stances="{" ".join(stances)}" data-sender="{escape(sender)}" data-year="{escape(year)}" data-search="{escape(search)}" data-target="{target}">'
@@ -225,7 +226,7 @@ def write_summary_csv(letters: list[dict], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["letter", "source", "status", "reason", "date", "sender", "auditor", "subject", "paragraphs"]
-                        + [f"paragraphs_{s}" for s in STANCES] + [f"findings_{s}" for s in STANCES] + ["pushback_evidence"])
+                        + [f"paragraphs_{s}" for s in LABELS] + [f"findings_{s}" for s in LABELS] + ["pushback_evidence"])
         for letter in letters:
             meta = letter.get("metadata") or {}
             counts = letter.get("counts") or {}
@@ -234,7 +235,7 @@ def write_summary_csv(letters: list[dict], path: Path) -> None:
             writer.writerow(
                 [letter["letter"], letter["source"], letter["status"], letter.get("reason") or "", meta.get("date") or "",
                  meta.get("sender") or "", meta.get("auditor") or "", meta.get("subject") or "", letter.get("n_paragraphs") or 0]
-                + [counts.get(s, 0) for s in STANCES] + [sum(1 for f in findings if f["stance"] == s) for s in STANCES] + [evidence]
+                + [counts.get(s, 0) for s in LABELS] + [sum(1 for f in findings if f["stance"] == s) for s in LABELS] + [evidence]
             )
 
 
