@@ -81,12 +81,7 @@ class ReaderPool:
 
     def _restart(self) -> None:
         """Kill what is left of the pool (a stuck worker never returns) and start a new one."""
-        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
-            try:
-                process.kill()
-            except (OSError, AttributeError):
-                pass
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self.terminate()
         self._executor = self._start()
         self.restarts += 1
 
