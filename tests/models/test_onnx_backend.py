@@ -83,3 +83,26 @@ def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
                             env=dict(os.environ, STANDPUNT_ONNX_CACHE=str(tmp_path / "cache")))
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_trained_lora_adapters_are_exported(tiny_encoder, tmp_path, monkeypatch):
+    """Adapters away from their zero start, so the export must fold them in: scores within the README's 1e-5."""
+    import torch
+
+    from tests.models.test_stance_model import tiny_config
+
+    monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
+    torch.manual_seed(4)
+    model = StanceModel.create(tiny_config(tiny_encoder).model, str(tiny_encoder))
+    with torch.no_grad():
+        model.classifier.head.weight.mul_(20.0)
+        at_zero = model.predict(TEXTS).scores
+        for name, parameter in model.classifier.named_parameters():
+            if "lora_B" in name:
+                parameter.normal_(0, 0.5)
+    folder = model.save(tmp_path / "adapted")
+    reference = StanceModel.load(folder).predict(TEXTS)
+    assert np.abs(reference.scores - at_zero).max() > 1e-3  # the adapters change the scores
+    fast = OnnxStanceModel(folder).predict(TEXTS, batch_size=2)
+    assert fast.labels == reference.labels
+    assert np.abs(fast.scores - reference.scores).max() < 1e-5
