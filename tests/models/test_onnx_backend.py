@@ -51,8 +51,10 @@ def test_int8_export_runs(tiny_model, tmp_path, monkeypatch):
     monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
     int8 = OnnxStanceModel(tiny_model, quantize="int8")
     prediction = int8.predict(TEXTS)
+    fp32 = OnnxStanceModel(tiny_model).predict(TEXTS)
     assert int8.path.name.endswith("-int8.onnx") and len(prediction.labels) == len(TEXTS)
-    assert np.allclose(prediction.scores.sum(axis=1), 1.0, atol=1e-5)
+    difference = np.abs(prediction.scores - fp32.scores).max()
+    assert 0 < difference < 0.1  # quantised (not the fp32 graph again), and close to it
 
 
 def test_inference_settings_are_validated():

@@ -122,10 +122,10 @@ def test_synthetic_letters_are_refused_unless_allowed(tmp_path, tracking, capsys
 
 
 def test_default_model_without_registry_is_the_shipped_one(fixture_file, tracking):
-    from standpunt.models.loading import SHIPPED_MODEL, registry_has
+    from standpunt.models.loading import SHIPPED_MODEL, registry_has, resolve_model
 
     assert not registry_has("models:/standpunt-stance@champion")
-    assert SHIPPED_MODEL == ROOT / "models" / "default"
+    assert resolve_model(None).name == str(SHIPPED_MODEL)
 
 
 def test_unknown_model_spec(fixture_file, capsys):
