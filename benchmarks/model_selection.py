@@ -125,6 +125,8 @@ CANDIDATES = {
     "lexicon": (lambda: Baseline("lexicon"), False, 0.0),
     "tfidf": (lambda: Baseline("tfidf"), False, 0.0),
     "tfidf+cf": (lambda: Baseline("tfidf"), True, 0.0),
+    "hybrid": (lambda: Baseline("hybrid"), False, 0.0),
+    "hybrid+cf": (lambda: Baseline("hybrid"), True, 0.0),
     "lora-top4": (lambda: CachedLora([TOP4, "train.epochs=4"]), False, 0.0),
     "lora-top4+cf": (lambda: CachedLora([TOP4, "train.epochs=4"]), True, 0.0),
     "lora-top4+cf+syn0.3": (lambda: CachedLora([TOP4, "train.epochs=4"]), True, 0.3),

@@ -4,7 +4,9 @@ trained model, so every score table shows what the transformer adds.
 - majority: the most frequent training label;
 - lexicon: the cue phrases of data/corpus/ANNOTATION.md with negation
   handling and the rule book's precedence (pushback > agree > acknowledge);
-- tfidf: word and bigram TF-IDF with class-balanced logistic regression."""
+- tfidf: word and bigram TF-IDF with class-balanced logistic regression;
+- hybrid: the same words beside the lexicon's cue features (best in
+  cross-validation so far, benchmarks/model_selection.py)."""
 
 from __future__ import annotations
 
@@ -125,7 +127,53 @@ class TfidfBaseline:
         return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
 
 
-BASELINES = {"majority": MajorityBaseline, "lexicon": LexiconBaseline, "tfidf": TfidfBaseline}
+def cue_features(text: str) -> list[float]:
+    """The rule book's cues as numbers: hits per stance (capped), the
+    lexicon's own label, and two markers of disagreement it does not count
+    ("Nee." opening an answer, a negation)."""
+    label, hits = LexiconBaseline.label_of(text)
+    start = text.strip().lower()
+    return ([float(min(hits[s], 3)) for s in STANCES] + [float(label == other) for other in LABELS]
+            + [float(bool(re.match(r"nee?n?\b", start))), float(bool(_NEGATION.search(text)))])
+
+
+class HybridBaseline:
+    """TF-IDF words and bigrams beside the rule-book cue features, one
+    class-balanced logistic regression: the cues carry what a few hundred
+    examples cannot teach, the words what the cue list misses."""
+
+    name = "hybrid"
+
+    def __init__(self, seed: int = 13, cue_weight: float = 3.0) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)
+        self.model = LogisticRegression(class_weight="balanced", max_iter=3000, C=4.0, random_state=seed)
+        self.cue_weight = cue_weight
+
+    def _features(self, texts: list[str], fit: bool = False):
+        from scipy.sparse import csr_matrix, hstack
+
+        words = self.vectorizer.fit_transform(texts) if fit else self.vectorizer.transform(texts)
+        cues = csr_matrix(np.array([cue_features(t) for t in texts], dtype=np.float64) * self.cue_weight)
+        return hstack([words, cues]).tocsr()
+
+    def fit(self, texts: list[str], labels: list[str]) -> "HybridBaseline":
+        self.model.fit(self._features(texts, fit=True), labels)
+        return self
+
+    def predict(self, texts: list[str]) -> Prediction:
+        if not texts:
+            return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
+        probabilities = self.model.predict_proba(self._features(texts))
+        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        for column, label in enumerate(self.model.classes_):
+            scores[:, LABELS.index(label)] = probabilities[:, column]
+        return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
+
+
+BASELINES = {"majority": MajorityBaseline, "lexicon": LexiconBaseline, "tfidf": TfidfBaseline, "hybrid": HybridBaseline}
 
 
 def make_baseline(name: str, train_texts: list[str] = (), train_labels: list[str] = ()):

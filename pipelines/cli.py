@@ -222,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("predict", help="label the paragraphs of letters and summarise each letter's findings")
     pr.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs")
     pr.add_argument("--out", required=True, metavar="DIR", help="output folder (a rerun with the same DIR resumes, under the same model only)")
-    pr.add_argument("--model", help="model folder, models:/ URI or baseline (majority, lexicon, tfidf; fitted on the corpus "
+    pr.add_argument("--model", help="model folder, models:/ URI or baseline (majority, lexicon, tfidf, hybrid; fitted on the corpus "
                     "training letters); default: the registered champion, else models/default (see `standpunt models`)")
     pr.add_argument("--workers", type=int, help="ingestion processes (default: the number of cores)")
     pr.add_argument("--batch-size", type=int, help="token windows per classifier call (a paragraph is one window unless it is long)")

@@ -5,7 +5,7 @@
 M: a model folder, a registered model URI (default
 models:/<tracking.registered_model>@<tracking.alias> of the --config training
 config, in its tracking_uri; the shipped models/default where that registry
-holds none) or a baseline (majority, lexicon, tfidf)."""
+holds none) or a baseline (majority, lexicon, tfidf, hybrid)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Score a stance model against annotated replies.")
-    parser.add_argument("--model", help="model folder, models:/ or runs:/ URI, or majority|lexicon|tfidf")
+    parser.add_argument("--model", help="model folder, models:/ or runs:/ URI, or majority|lexicon|tfidf|hybrid")
     parser.add_argument("--data", required=True, type=Path, help="annotated JSONL in the corpus format")
     parser.add_argument("--out", type=Path, help="write metrics.json, report.md and plots here")
     parser.add_argument("--split", choices=["all", "dev"], default="all", help="dev: only the dev letters of the training split")

@@ -23,9 +23,22 @@ def test_lexicon_cues_negation_and_precedence(text, label):
 def test_baselines_share_the_interface():
     texts = ["Ik onderschrijf de conclusie.", "Ik deel dit niet.", "Met belangstelling gelezen.", "Ik herken de knelpunten."]
     labels = ["agree", "pushback", "none", "acknowledge"]
-    for name in ("majority", "lexicon", "tfidf"):
+    for name in ("majority", "lexicon", "tfidf", "hybrid"):
         prediction = make_baseline(name, texts, labels).predict(texts)
         assert len(prediction.labels) == 4 and prediction.scores.shape == (4, 4)
         assert np.allclose(prediction.scores.sum(axis=1), 1.0, atol=1e-5)
     with pytest.raises(ValueError, match="unknown baseline"):
         make_baseline("random")
+
+
+def test_hybrid_uses_the_cues_where_words_alone_do_not_tell():
+    """Trained on two texts that share their words, the hybrid separates a
+    negated agreement from an agreement through the rule-book cue features."""
+    from standpunt.models.baselines import cue_features
+
+    texts = ["Ik deel uw conclusie over de subsidies.", "Ik deel uw conclusie over de subsidies niet."] * 3
+    labels = ["agree", "pushback"] * 3
+    model = make_baseline("hybrid", texts, labels)
+    assert model.predict(["Wij delen de conclusie.", "Wij delen de conclusie niet."]).labels == ["agree", "pushback"]
+    assert cue_features("Nee. Dat beeld herken ik niet.")[-2:] == [1.0, 1.0]
+    assert cue_features("Ja, dat klopt.")[-2:] == [0.0, 0.0]

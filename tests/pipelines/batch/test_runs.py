@@ -103,7 +103,7 @@ def test_baseline_model_runs_fitted_on_the_training_letters(archive, tmp_path, c
     assert {p["label"] for p in lines(out / "paragraphs.jsonl")} == {max(set(labels), key=labels.count)}
     assert predict(archive, "--out", tmp_path / "o2", "--model", "majorty") == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].endswith("not a model folder, a models:/ or runs:/ URI, or a baseline (majority, lexicon, tfidf)")
+    assert err[-1].endswith("not a model folder, a models:/ or runs:/ URI, or a baseline (majority, lexicon, tfidf, hybrid)")
 
 
 def test_no_matching_inputs_exits_2(tmp_path, capsys):

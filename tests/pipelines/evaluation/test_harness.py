@@ -57,7 +57,7 @@ def test_tiny_model_end_to_end(fixture_file, tracking, tiny_model, tmp_path):
     assert KEYS <= set(metrics)
     assert metrics["n_letters"] == 6 and metrics["n_paragraphs"] > 6
     assert metrics["macro_f1_ci"][0] <= metrics["macro_f1"] <= metrics["macro_f1_ci"][1]
-    assert set(metrics["comparison"]) == {"model", "baseline: majority", "baseline: lexicon", "baseline: tfidf"}
+    assert set(metrics["comparison"]) == {"model", "baseline: majority", "baseline: lexicon", "baseline: tfidf", "baseline: hybrid"}
     assert metrics["annotator_agreement"] == {"macro_f1": 0.942, "kappa": 0.936, "accuracy": 0.965}
     assert metrics["model"]["kind"] == "folder" and metrics["synthetic"] is False
     assert 0 <= metrics["segmentation_recall"] <= 1 and 0 <= metrics["segmentation_precision"] <= 1
