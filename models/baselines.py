@@ -99,6 +99,15 @@ class LexiconBaseline:
         return Prediction(labels, np.array(rows, dtype=np.float32).reshape(len(texts), len(LABELS)))
 
 
+def _in_label_order(probabilities: np.ndarray, classes) -> Prediction:
+    """A scikit-learn classifier's probabilities as a Prediction: columns in
+    LABELS order (labels absent from training score 0)."""
+    scores = np.zeros((len(probabilities), len(LABELS)), dtype=np.float32)
+    for column, label in enumerate(classes):
+        scores[:, LABELS.index(label)] = probabilities[:, column]
+    return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
+
+
 class TfidfBaseline:
     name = "tfidf"
 
@@ -119,12 +128,7 @@ class TfidfBaseline:
     def predict(self, texts: list[str]) -> Prediction:
         if not texts:
             return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
-        probabilities = self.pipeline.predict_proba(texts)
-        classes = list(self.pipeline.classes_)
-        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
-        for column, label in enumerate(classes):
-            scores[:, LABELS.index(label)] = probabilities[:, column]
-        return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
+        return _in_label_order(self.pipeline.predict_proba(texts), self.pipeline.classes_)
 
 
 def cue_features(text: str) -> list[float]:
@@ -166,11 +170,7 @@ class HybridBaseline:
     def predict(self, texts: list[str]) -> Prediction:
         if not texts:
             return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
-        probabilities = self.model.predict_proba(self._features(texts))
-        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
-        for column, label in enumerate(self.model.classes_):
-            scores[:, LABELS.index(label)] = probabilities[:, column]
-        return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
+        return _in_label_order(self.model.predict_proba(self._features(texts)), self.model.classes_)
 
 
 BASELINES = {"majority": MajorityBaseline, "lexicon": LexiconBaseline, "tfidf": TfidfBaseline, "hybrid": HybridBaseline}

@@ -117,16 +117,24 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return evaluate.main(args.rest)
 
 
-def cmd_predict(args: argparse.Namespace) -> int:
+def _predict_config(args: argparse.Namespace):
+    """configs/predict.yaml (or --config) with --set overrides; None after a one-line error."""
     from standpunt.models.config import ConfigError
-    from standpunt.pipelines.batch.manifest import ModelMismatchError
-    from standpunt.pipelines.batch.runner import NothingToPredict, export_tables, predict_archive
     from standpunt.pipelines.predict_config import load_predict_config
 
     try:
-        config = load_predict_config(args.config, list(args.set or []))
+        return load_predict_config(args.config, list(args.set or []))
     except ConfigError as exc:
         print(f"standpunt: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from standpunt.pipelines.batch.manifest import ModelMismatchError
+    from standpunt.pipelines.batch.runner import NothingToPredict, export_tables, predict_archive
+
+    config = _predict_config(args)
+    if config is None:
         return 2
     # Set on the config, not as `key=value` overrides: those are parsed as
     # YAML, which cuts "runs/m #2" at the '#' and turns "yes" into true.
@@ -172,14 +180,10 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from standpunt.models.config import ConfigError
     from standpunt.pipelines.models_command import describe_models
-    from standpunt.pipelines.predict_config import load_predict_config
 
-    try:
-        config = load_predict_config(args.config, list(args.set or []))
-    except ConfigError as exc:
-        print(f"standpunt: {exc}", file=sys.stderr)
+    config = _predict_config(args)
+    if config is None:
         return 2
     print(describe_models(config.tracking, config.model))
     return 0

@@ -13,23 +13,19 @@ intersection, as in the shared corpus's cues.jsonl.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
+from standpunt.pipelines.segment import fold
 from standpunt.pipelines.summarize.sentences import split_sentences
 
 STANCES = ("agree", "acknowledge", "pushback")
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _marked(sentences: list[str], cues: list[str]) -> set[int]:
     """Indices of the sentences that a pass's cue strings cover."""
-    folded = [_fold(c) for c in cues if c.strip()]
-    return {i for i, s in enumerate(sentences) for c in folded if c in _fold(s) or _fold(s) in c}
+    folded = [fold(c) for c in cues if c.strip()]
+    return {i for i, s in enumerate(sentences) for c in folded if c in fold(s) or fold(s) in c}
 
 
 def batch_cues(records: Path, blocks: Path, passes: list[Path], final: Path) -> list[dict]:

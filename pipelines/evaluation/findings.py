@@ -12,16 +12,12 @@ two blind passes, union)."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from standpunt.models.labels import LABELS
 from standpunt.pipelines.predict_config import FindingRule
+from standpunt.pipelines.segment import fold
 from standpunt.pipelines.summarize.letter import LabelledParagraph, summarize_letter
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def read_cues(paths: list[Path]) -> dict[tuple[str, int], list[str]]:
@@ -31,7 +27,7 @@ def read_cues(paths: list[Path]) -> dict[tuple[str, int], list[str]]:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                cues[(row["id"], row["paragraph"])] = [_fold(row["sentences"][i]) for i in row["cues"]]
+                cues[(row["id"], row["paragraph"])] = [fold(row["sentences"][i]) for i in row["cues"]]
     return cues
 
 
@@ -43,7 +39,7 @@ def cue_files_beside(data: Path) -> list[Path]:
 
 
 def is_cue(sentence: str, cues: list[str]) -> bool:
-    sentence = _fold(sentence)
+    sentence = fold(sentence)
     return any(sentence and (sentence in cue or cue in sentence) for cue in cues)
 
 
@@ -93,4 +89,3 @@ def finding_scores(records: list[dict], labels: list[str], scores, rule: Finding
         "evidence_accuracy": (correct / with_cues) if with_cues else None,
         "evidence_findings": with_cues,
     }
-
