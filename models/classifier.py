@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from standpunt.models.labels import LABELS  # noqa: F401  (re-exported)
+from standpunt.pipelines.core.labels import LABELS
 
 
 def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -19,12 +19,12 @@ import numpy as np
 
 from standpunt.models.baselines import BASELINES, make_baseline
 from standpunt.models.identity import ModelIdentity, baseline_sha256, recorded_dev_macro_f1, weights_sha256
-from standpunt.models.labels import LABELS
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.prediction import CONFIG, Prediction
-from standpunt.models.tracking import RegistrySettings, sqlite_path
-from standpunt.pipelines.errors import StandpuntError
+from standpunt.pipelines.core.tracking import RegistrySettings, sqlite_path
+from standpunt.pipelines.core.errors import StandpuntError
+from standpunt.pipelines.core.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_MODEL = ROOT / "models" / "default"
 DEFAULT_MODEL_URI = RegistrySettings().default_uri
 

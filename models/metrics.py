@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from standpunt.models.classifier import LABELS
+from standpunt.pipelines.core.labels import LABELS
 
 
 def classification_metrics(gold: list[str], predicted: list[str], labels: tuple[str, ...] = LABELS) -> dict:

@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from standpunt.models.classifier import LABELS, StanceClassifier, apply_lora, freeze_word_embeddings
+from standpunt.models.classifier import StanceClassifier, apply_lora, freeze_word_embeddings
 from standpunt.models.windows import make_windows, windowed_logits
-from standpunt.pipelines.errors import StandpuntError
+from standpunt.pipelines.core.errors import StandpuntError
+from standpunt.pipelines.core.labels import LABELS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

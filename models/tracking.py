@@ -3,50 +3,21 @@
 Defaults are local (SQLite in the working directory); a team sets
 MLFLOW_TRACKING_URI (or `tracking.tracking_uri` in the configs) to a tracking
 server and nothing else changes. Training, prediction and evaluation read the
-same three settings (RegistrySettings), so a renamed registered model cannot
-be trained under one name and looked up under another."""
+same three settings (RegistrySettings in standpunt.pipelines.core.tracking),
+so a renamed registered model cannot be trained under one name and looked up
+under another."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
-DEFAULT_REGISTERED_MODEL = "standpunt-stance"
-CHAMPION = "champion"
-ROOT = Path(__file__).resolve().parents[1]
+from standpunt.pipelines.core.paths import ROOT
+from standpunt.pipelines.core.tracking import CHAMPION, tracking_uri
 
 
-def tracking_uri(configured: str | None = None) -> str:
-    return configured or os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_TRACKING_URI
-
-
-@dataclass
-class RegistrySettings:
-    """Where the registry lives and which entry is "the model in use"."""
-
-    tracking_uri: str | None = None  # None: $MLFLOW_TRACKING_URI, else sqlite:///mlflow.db
-    registered_model: str = DEFAULT_REGISTERED_MODEL
-    alias: str = CHAMPION
-
-    @property
-    def default_uri(self) -> str:
-        return f"models:/{self.registered_model}@{self.alias}"
-
-    def uri(self) -> str:
-        return tracking_uri(self.tracking_uri)
-
-
-def sqlite_path(uri: str) -> Path | None:
-    """The database file of a local SQLite tracking URI; None for anything else."""
-    if uri.startswith("sqlite:///"):
-        return Path(uri[len("sqlite:///"):])
-    return None
-
-
-def setup(configured_uri: str | None, experiment: str):
+def setup(configured_uri: str | None, experiment: str) -> str:
+    """Point mlflow (runs and registry) at the configured store; returns its URI."""
     import logging
 
     import mlflow

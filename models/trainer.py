@@ -22,15 +22,16 @@ import torch
 from tqdm.auto import tqdm
 
 from standpunt.models.baselines import make_baseline
-from standpunt.models.classifier import LABELS, trainable_parameters
-from standpunt.models.config import Config, flatten
+from standpunt.models.classifier import trainable_parameters
+from standpunt.models.config import Config
 from standpunt.models.layer_cache import first_trained_layer, frozen_states, top_logits
 from standpunt.models.metrics import classification_metrics, confusion_figure
 from standpunt.models.stance_model import StanceModel
 from standpunt.models.windows import collate
+from standpunt.pipelines.core.config_loader import flatten
+from standpunt.pipelines.core.labels import LABELS
+from standpunt.pipelines.core.paths import ROOT, project_path
 from standpunt.pipelines.corpus import load_splits
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -66,11 +67,6 @@ def class_weights(label_ids: list[int], mode: str) -> torch.Tensor:
         return torch.ones(len(LABELS))
     weights = len(label_ids) / (len(LABELS) * np.maximum(counts, 1))
     return torch.tensor(weights, dtype=torch.float32)
-
-
-def _resolve(path: str) -> str:
-    p = Path(path)
-    return str(p if p.is_absolute() or p.exists() else ROOT / p)
 
 
 def package_code(folder: Path) -> Path:
@@ -172,8 +168,8 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
 
-    synthetic = [_resolve(p) for p in config.data.synthetic] if config.data.use_synthetic else []
-    splits = load_splits([_resolve(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed)
+    synthetic = [project_path(p) for p in config.data.synthetic] if config.data.use_synthetic else []
+    splits = load_splits([project_path(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed)
     train_texts, train_labels = list(splits.train["text"]), list(splits.train["label"])
     dev_texts, dev_labels = list(splits.dev["text"]), list(splits.dev["label"])
 

@@ -9,7 +9,7 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from standpunt.pipelines.errors import IngestError, StandpuntError
+from standpunt.pipelines.core.errors import IngestError, StandpuntError
 from standpunt.pipelines.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_document
 from standpunt.pipelines.inputs import expand_inputs
 from standpunt.pipelines.segment import segment
@@ -119,7 +119,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _predict_config(args: argparse.Namespace):
     """configs/predict.yaml (or --config) with --set overrides; None after a one-line error."""
-    from standpunt.models.config import ConfigError
+    from standpunt.pipelines.core.config_loader import ConfigError
     from standpunt.pipelines.predict_config import load_predict_config
 
     try:

@@ -14,8 +14,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from standpunt.models.labels import LABELS
-from standpunt.pipelines.errors import CorpusError
+from standpunt.pipelines.core.labels import LABELS
+from standpunt.pipelines.core.errors import CorpusError
+from standpunt.pipelines.core.paths import ROOT, project_path
 from standpunt.pipelines.segment.segmenter import fold
 
 SOURCES = ("real", "synthetic")
@@ -236,13 +237,11 @@ def training_paragraphs(config_path: str | Path | None = None) -> tuple[list[str
     `--model majority` means the same model everywhere. No datasets import."""
     from standpunt.models.config import load_config
 
-    root = Path(__file__).resolve().parents[1]
-    config = load_config(config_path or root / "configs" / "default.yaml")
+    config = load_config(config_path or ROOT / "configs" / "default.yaml")
     files = list(config.data.real) + (list(config.data.synthetic) if config.data.use_synthetic else [])
     records = []
     for name in files:
-        path = Path(name) if Path(name).is_absolute() else root / name
-        records += read_records(path)
+        records += read_records(project_path(name))
     train, _ = split_letters(records, config.data.dev_fraction, config.data.split_seed)
     rows = paragraph_rows(train)
     return [row["text"] for row in rows], [row["label"] for row in rows]

@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from standpunt.pipelines.core.paths import ROOT
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -24,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", required=True, type=Path, help="annotated JSONL in the corpus format")
     parser.add_argument("--out", type=Path, help="write metrics.json, report.md and plots here")
     parser.add_argument("--split", choices=["all", "dev"], default="all", help="dev: only the dev letters of the training split")
-    parser.add_argument("--config", type=Path, default=Path(__file__).resolve().parents[1] / "configs" / "default.yaml",
+    parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml",
                         help="training config (--split dev, the baselines' training data, and its tracking block: registry and default model)")
     parser.add_argument("--allow-synthetic", action="store_true", help="score synthetic letters too (every figure is then labelled synthetic)")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (letters)")
@@ -36,8 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from standpunt.models.config import ConfigError
-    from standpunt.pipelines.errors import StandpuntError
+    from standpunt.pipelines.core.config_loader import ConfigError
+    from standpunt.pipelines.core.errors import StandpuntError
     from standpunt.pipelines.evaluation.harness import EvaluationOptions, evaluate
 
     options = EvaluationOptions(

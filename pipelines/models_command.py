@@ -8,7 +8,7 @@ from pathlib import Path
 
 from standpunt.models.identity import recorded_dev_macro_f1, weights_sha256
 from standpunt.models.loading import SHIPPED_MODEL, choose_model
-from standpunt.models.tracking import RegistrySettings, sqlite_path
+from standpunt.pipelines.core.tracking import RegistrySettings, sqlite_path
 
 
 def _short_hash(folder: str | Path) -> str:

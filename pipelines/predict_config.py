@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from standpunt.models.config import ConfigError, build_dataclass, read_yaml_with_overrides
-from standpunt.models.labels import STANCES
-from standpunt.models.tracking import RegistrySettings
+from standpunt.pipelines.core.config_loader import ConfigError, build_dataclass, read_yaml_with_overrides
+from standpunt.pipelines.core.labels import STANCES
+from standpunt.pipelines.core.paths import ROOT
+from standpunt.pipelines.core.tracking import RegistrySettings
 
-ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "configs" / "predict.yaml"
 
 

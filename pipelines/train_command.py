@@ -20,7 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from standpunt.models.config import ConfigError, load_config
+    from standpunt.models.config import load_config
+    from standpunt.pipelines.core.config_loader import ConfigError
 
     args = build_parser().parse_args(argv)
     try:
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"train: {exc}", file=sys.stderr)
         return 2
     from standpunt.models.trainer import train
-    from standpunt.pipelines.errors import StandpuntError
+    from standpunt.pipelines.core.errors import StandpuntError
 
     try:
         train(config, promote=args.promote, progress=not args.no_progress)

@@ -16,10 +16,9 @@ import json
 import sys
 from pathlib import Path
 
+from standpunt.pipelines.core.labels import STANCES
 from standpunt.pipelines.segment import fold
 from standpunt.pipelines.summarize.sentences import split_sentences
-
-STANCES = ("agree", "acknowledge", "pushback")
 
 
 def _marked(sentences: list[str], cues: list[str]) -> set[int]:

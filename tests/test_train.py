@@ -9,7 +9,7 @@ from mlflow import MlflowClient
 
 from standpunt.models.identity import weights_sha256
 from standpunt.models.loading import SHIPPED_MODEL, choose_model
-from standpunt.models.tracking import RegistrySettings
+from standpunt.pipelines.core.tracking import RegistrySettings
 from standpunt.pipelines import cli
 from standpunt.pipelines import train_command as train
 from tests.conftest import ROOT

@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from standpunt.models.identity import ModelIdentity
-from standpunt.pipelines.errors import StandpuntError
+from standpunt.pipelines.core.errors import StandpuntError
 
 MANIFEST = "run.json"
 SCHEMA = 1

@@ -4,7 +4,7 @@ raises: a bad letter comes back as an error record."""
 
 from __future__ import annotations
 
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 from standpunt.pipelines.ingest import IngestOptions, read_document
 from standpunt.pipelines.segment import segment
 

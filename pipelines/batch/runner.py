@@ -17,13 +17,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from standpunt.models.labels import LABELS
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.loading import Predictor, resolve_model
 from standpunt.models.tracking import git_commit, standpunt_version
 from standpunt.pipelines.batch.manifest import check_resume, finish, model_record, new_manifest, set_aside, write_manifest
 from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
 from standpunt.pipelines.batch.pool import ReaderPool
-from standpunt.pipelines.errors import StandpuntError
+from standpunt.pipelines.core.errors import StandpuntError
 from standpunt.pipelines.inputs import expand_inputs
 from standpunt.pipelines.predict_config import PredictConfig
 from standpunt.pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter

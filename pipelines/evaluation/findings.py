@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from standpunt.models.labels import LABELS
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.predict_config import FindingRule
 from standpunt.pipelines.segment import fold
 from standpunt.pipelines.summarize.letter import LabelledParagraph, summarize_letter

@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from standpunt.models.baselines import BASELINES
-from standpunt.models.classifier import LABELS
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.metrics import classification_metrics, confusion_figure
 from standpunt.pipelines.corpus import file_sha256, read_records, split_letters
-from standpunt.pipelines.errors import CorpusError
+from standpunt.pipelines.core.errors import CorpusError
+from standpunt.pipelines.core.paths import ROOT, project_path
 from standpunt.pipelines.segment import fold
 from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap
 from standpunt.pipelines.evaluation.breakdowns import auditor_kind, sender_kind
@@ -27,7 +28,6 @@ from standpunt.pipelines.evaluation.findings import cue_files_beside, finding_sc
 from standpunt.pipelines.predict_config import load_predict_config
 from standpunt.models.loading import Predictor, resolve_model
 
-ROOT = Path(__file__).resolve().parents[2]
 AGREEMENT = ROOT / "data" / "corpus" / "AGREEMENT.md"
 EXPERIMENT = "standpunt-evaluation"
 
@@ -83,8 +83,7 @@ def baseline_training(exclude: set[str], config_path: Path) -> tuple[list[str], 
     files = list(config.data.real) + (list(config.data.synthetic) if config.data.use_synthetic else [])
     texts, labels = [], []
     for name in files:
-        path = Path(name) if Path(name).is_absolute() else ROOT / name
-        for record in read_records(path):
+        for record in read_records(project_path(name)):
             if record["id"] in exclude:
                 continue
             for paragraph in record["paragraphs"]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from standpunt.pipelines.document import Document
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 from standpunt.pipelines.ingest.doc import read_doc
 from standpunt.pipelines.ingest.docx import read_docx
 from standpunt.pipelines.ingest.html import read_html

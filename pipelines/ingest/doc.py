@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 from standpunt.pipelines.ingest.html import read_html
 from standpunt.pipelines.ingest.rtf import looks_like_rtf, read_rtf
 

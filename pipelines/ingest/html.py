@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 from standpunt.pipelines.ingest.text import decode_text
 
 _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "iframe", "template"]

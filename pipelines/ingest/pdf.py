@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 
 # A gap larger than this share of the usual line height starts a new block.
 _PARAGRAPH_GAP = 0.6

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 
 SIGNATURE = b"{\\rtf"
 _CELLS = re.compile(r"\s*\|\s*")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 
 _ALLOWED_CONTROL = {"\n", "\r", "\t", "\f", "\v"}
 

@@ -14,7 +14,7 @@ import json
 from html import escape
 from pathlib import Path
 
-from standpunt.models.labels import LABELS
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, read_jsonl
 from standpunt.pipelines.summarize.archive import summarize_archive
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from standpunt.models.labels import LABELS
+from standpunt.pipelines.core.labels import LABELS
 
 
 def _year(letter: dict) -> str:

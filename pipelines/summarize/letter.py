@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from standpunt.models.labels import LABELS
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.predict_config import FindingRule
 from standpunt.pipelines.summarize.sentences import split_sentences
 

@@ -1,6 +1,7 @@
 import pytest
 
-from standpunt.models.config import ConfigError, flatten, load_config
+from standpunt.models.config import load_config
+from standpunt.pipelines.core.config_loader import ConfigError, flatten
 from tests.conftest import ROOT
 
 DEFAULT = ROOT / "configs" / "default.yaml"

@@ -58,7 +58,7 @@ def test_int8_export_runs(tiny_model, tmp_path, monkeypatch):
 
 
 def test_inference_settings_are_validated():
-    from standpunt.models.config import ConfigError
+    from standpunt.pipelines.core.config_loader import ConfigError
 
     assert load_predict_config().inference.backend == "onnx"
     with pytest.raises(ConfigError, match="inference.backend"):

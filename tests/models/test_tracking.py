@@ -10,7 +10,8 @@ import sys
 
 from standpunt.models.identity import baseline_sha256, weights_sha256
 from standpunt.models.loading import SHIPPED_MODEL, choose_model, registry_has
-from standpunt.models.tracking import RegistrySettings, git_commit, should_promote
+from standpunt.models.tracking import git_commit, should_promote
+from standpunt.pipelines.core.tracking import RegistrySettings
 from tests.conftest import ROOT
 
 
@@ -71,7 +72,7 @@ def test_registry_lookup_honours_name_and_alias(tmp_path):
 def test_asking_a_sqlite_registry_does_not_import_mlflow(tmp_path):
     fake_registry(tmp_path / "mlflow.db", [("standpunt-stance", "champion", 1)])
     code = (
-        "import sys; from standpunt.models.loading import choose_model; from standpunt.models.tracking import RegistrySettings; "
+        "import sys; from standpunt.models.loading import choose_model; from standpunt.pipelines.core.tracking import RegistrySettings; "
         f"print(choose_model(None, RegistrySettings('sqlite:///{tmp_path / 'mlflow.db'}')), choose_model(None, RegistrySettings('sqlite:///{tmp_path / 'none.db'}')), "
         "'mlflow' in sys.modules)"
     )

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from standpunt.pipelines.corpus import LABELS, load_splits, read_records, split_letters
-from standpunt.pipelines.errors import CorpusError
+from standpunt.pipelines.core.errors import CorpusError
 from tests.conftest import CORPUS
 
 GOOD = {

@@ -3,7 +3,7 @@ pushback finding has a marked evidence sentence."""
 
 import numpy as np
 
-from standpunt.models.labels import LABELS
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.evaluation.findings import cue_files_beside, finding_scores, read_cues
 from standpunt.pipelines.predict_config import load_predict_config
 from tests.conftest import CORPUS

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 from standpunt.pipelines.ingest import read_document
 from standpunt.pipelines.ingest.doc import OLE_SIGNATURE
 from standpunt.pipelines.segment import segment

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from standpunt.pipelines.errors import IngestError
+from standpunt.pipelines.core.errors import IngestError
 from standpunt.pipelines.ingest import IngestOptions, read_document
 from standpunt.pipelines.ingest.html import html_to_text
 from tests.conftest import EXAMPLES
