@@ -24,7 +24,7 @@ def main() -> int:
     from standpunt.models.config import load_config
     from standpunt.models.metrics import classification_metrics
     from standpunt.models.onnx_backend import OnnxStanceModel
-    from standpunt.pipelines.corpus import read_records, split_letters
+    from standpunt.pipelines.core.corpus import read_records, split_letters
 
     config = load_config(ROOT / "configs" / "default.yaml")
     records = read_records(ROOT / "data" / "corpus" / "real.jsonl")

@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from standpunt.pipelines.alignment import FOUND_F1, SegmentationScore, score_segmentation, token_f1  # noqa: E402
-from standpunt.pipelines.segment import fold, segment_text  # noqa: E402
+from standpunt.pipelines.core.text import fold  # noqa: E402
+from standpunt.pipelines.segment import segment_text  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine  # noqa: E402
 

@@ -20,6 +20,10 @@ class DataConfig:
     dev_fraction: float = 0.3
     split_seed: int = 13
 
+    def files(self) -> list[str]:
+        """The corpus files this config reads: the real ones, and the synthetic ones where used."""
+        return list(self.real) + (list(self.synthetic) if self.use_synthetic else [])
+
 
 @dataclass
 class ModelConfig:

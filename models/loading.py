@@ -194,12 +194,21 @@ def _registry_predictor(given: str | None, uri: str, settings: RegistrySettings,
     return Predictor(uri, "registry", version, predict, identity)
 
 
+def training_paragraphs(config_path: str | Path | None = None) -> tuple[list[str], list[str]]:
+    """Texts and labels of the training letters of a training config's split
+    (default configs/default.yaml): what train.py fits its baselines on, so
+    `--model majority` means the same model everywhere. No datasets import."""
+    from standpunt.models.config import load_config
+    from standpunt.pipelines.core.corpus import train_split_paragraphs
+
+    data = load_config(config_path or ROOT / "configs" / "default.yaml").data
+    return train_split_paragraphs(data.files(), data.dev_fraction, data.split_seed)
+
+
 def _baseline_predictor(given: str | None, name: str, training: tuple[list[str], list[str]] | None) -> Predictor:
     if name == "lexicon":
         training = ([], [])  # fixed cue phrases: fitted on nothing, so its identity is its name
     elif training is None:
-        from standpunt.pipelines.corpus import training_paragraphs
-
         training = training_paragraphs()
     texts, labels = training
     baseline = make_baseline(name, texts, labels)

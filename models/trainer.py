@@ -31,7 +31,7 @@ from standpunt.models.windows import collate
 from standpunt.pipelines.core.config_loader import flatten
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.paths import ROOT, project_path
-from standpunt.pipelines.corpus import load_splits
+from standpunt.pipelines.core.corpus import load_splits
 
 
 @dataclass

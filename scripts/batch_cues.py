@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 from standpunt.pipelines.core.labels import STANCES
-from standpunt.pipelines.segment import fold
-from standpunt.pipelines.summarize.sentences import split_sentences
+from standpunt.pipelines.core.text import fold
+from standpunt.pipelines.core.text import split_sentences
 
 
 def _marked(sentences: list[str], cues: list[str]) -> set[int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.predict_config import FindingRule
-from standpunt.pipelines.segment import fold
+from standpunt.pipelines.core.text import fold
 from standpunt.pipelines.summarize.letter import LabelledParagraph, summarize_letter
 
 

@@ -16,10 +16,10 @@ import numpy as np
 from standpunt.models.baselines import BASELINES
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.metrics import classification_metrics, confusion_figure
-from standpunt.pipelines.corpus import file_sha256, read_records, split_letters
+from standpunt.pipelines.core.corpus import file_sha256, read_records, split_letters
 from standpunt.pipelines.core.errors import CorpusError
 from standpunt.pipelines.core.paths import ROOT, project_path
-from standpunt.pipelines.segment import fold
+from standpunt.pipelines.core.text import fold
 from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap
 from standpunt.pipelines.evaluation.breakdowns import auditor_kind, sender_kind
 from standpunt.pipelines.evaluation.calibration import reliability, reliability_figure
@@ -79,10 +79,8 @@ def baseline_training(exclude: set[str], config_path: Path) -> tuple[list[str], 
     it) minus the letters being evaluated: baselines never see the test letters."""
     from standpunt.models.config import load_config
 
-    config = load_config(config_path)
-    files = list(config.data.real) + (list(config.data.synthetic) if config.data.use_synthetic else [])
     texts, labels = [], []
-    for name in files:
+    for name in load_config(config_path).data.files():
         for record in read_records(project_path(name)):
             if record["id"] in exclude:
                 continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from standpunt.pipelines.core.text import fold
 from standpunt.pipelines.document import Document, Paragraph
 from standpunt.pipelines.segment.blocks import Block, Line, split_blocks
 from standpunt.pipelines.segment.furniture import block_rule, ends_sentence
@@ -30,11 +31,6 @@ _PEELABLE = {
     "return-address", "reference-label", "date", "salutation", "addressee", "address",
     "kamerstuk-header", "page-number", "transcript-label", "contact",
 }
-
-
-def fold(text: str) -> str:
-    """White space folded to single spaces, the form of corpus paragraph text."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _words(text: str) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.predict_config import FindingRule
-from standpunt.pipelines.summarize.sentences import split_sentences
+from standpunt.pipelines.core.text import split_sentences
 
 
 @dataclass

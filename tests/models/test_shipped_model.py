@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from standpunt.pipelines.corpus import read_records
+from standpunt.pipelines.core.corpus import read_records
 from tests.conftest import CORPUS, ROOT
 
 SHIPPED = ROOT / "models" / "default"

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from standpunt.pipelines.corpus import LABELS, load_splits, read_records, split_letters
+from standpunt.pipelines.core.corpus import load_splits, read_records, split_letters
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.errors import CorpusError
 from tests.conftest import CORPUS
 

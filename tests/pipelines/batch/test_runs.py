@@ -92,7 +92,7 @@ def test_paths_with_hash_spaces_and_quotes_survive(tiny_model, archive, tmp_path
 
 def test_baseline_model_runs_fitted_on_the_training_letters(archive, tmp_path, capsys):
     from standpunt.models.identity import baseline_sha256
-    from standpunt.pipelines.corpus import training_paragraphs
+    from standpunt.models.loading import training_paragraphs
 
     out = tmp_path / "out"
     assert predict(archive, "--out", out, "--model", "majority") == 0

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from standpunt.pipelines.corpus import fold
+from standpunt.pipelines.core.text import fold
 from standpunt.pipelines.ingest import read_document
 from standpunt.pipelines.segment import segment, segment_text
 from tests.conftest import EXAMPLES, corpus_record

@@ -1,6 +1,6 @@
 from standpunt.pipelines.predict_config import FindingRule
 from standpunt.pipelines.summarize.letter import LabelledParagraph, candidate_sentences, finding_stance, group_findings, summarize_letter
-from standpunt.pipelines.summarize.sentences import split_sentences
+from standpunt.pipelines.core.text import split_sentences
 
 
 def para(index, heading, label, p, text="Eerste zin. Tweede zin."):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.errors import CorpusError
-from standpunt.pipelines.core.paths import ROOT, project_path
-from standpunt.pipelines.segment.segmenter import fold
+from standpunt.pipelines.core.paths import project_path
+from standpunt.pipelines.core.text import fold
 
 SOURCES = ("real", "synthetic")
 _REQUIRED = {"id": str, "source": str, "text": str, "paragraphs": list}
@@ -231,17 +231,13 @@ def load_splits(
     )
 
 
-def training_paragraphs(config_path: str | Path | None = None) -> tuple[list[str], list[str]]:
-    """Texts and labels of the training letters of a training config's split
-    (default configs/default.yaml): what train.py fits its baselines on, so
-    `--model majority` means the same model everywhere. No datasets import."""
-    from standpunt.models.config import load_config
-
-    config = load_config(config_path or ROOT / "configs" / "default.yaml")
-    files = list(config.data.real) + (list(config.data.synthetic) if config.data.use_synthetic else [])
+def train_split_paragraphs(files: list[str | Path], dev_fraction: float, seed: int) -> tuple[list[str], list[str]]:
+    """Texts and labels of the training letters of the split of these corpus
+    files (names resolved by project_path), without building a datasets.Dataset:
+    baselines need only the two lists."""
     records = []
     for name in files:
         records += read_records(project_path(name))
-    train, _ = split_letters(records, config.data.dev_fraction, config.data.split_seed)
+    train, _ = split_letters(records, dev_fraction, seed)
     rows = paragraph_rows(train)
     return [row["text"] for row in rows], [row["label"] for row in rows]
