@@ -5,19 +5,18 @@ carry, so two runs can be told apart even when both say "models/default"."""
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from standpunt.models.prediction import METRICS
+from standpunt.models.model_folder import ModelFolder
 
 SHORT = 12  # hex digits on each paragraph line and in the report
 
 
 def weights_sha256(folder: str | Path) -> str:
     """sha256 over the folder's *.safetensors contents, in file-name order.
-    A model folder holds one (weights.safetensors), and then this is simply
-    `sha256sum weights.safetensors`."""
+    A model folder holds one (model_folder.WEIGHTS), and then this is simply
+    its `sha256sum`."""
     files = sorted(Path(folder).glob("*.safetensors"))
     if not files:
         raise FileNotFoundError(f"{folder}: no .safetensors weights")
@@ -40,10 +39,9 @@ def baseline_sha256(name: str, texts: list[str], labels: list[str]) -> str:
 
 def recorded_dev_macro_f1(folder: str | Path) -> float | None:
     """The dev macro-F1 a model folder was accepted with (its metrics.json)."""
-    path = Path(folder) / METRICS
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))["dev"]["macro_f1"]
-    except (OSError, ValueError, KeyError, TypeError):
+        value = ModelFolder(folder).metrics()["dev"]["macro_f1"]
+    except (KeyError, TypeError):
         return None
     return float(value) if isinstance(value, (int, float)) else None
 
@@ -51,8 +49,8 @@ def recorded_dev_macro_f1(folder: str | Path) -> float | None:
 def recorded_dev_letters(folder: str | Path) -> list[str] | None:
     """The ids of the dev letters that score was measured on, sorted."""
     try:
-        ids = json.loads((Path(folder) / METRICS).read_text(encoding="utf-8"))["dataset"]["dev"]["letter_ids"]
-    except (OSError, ValueError, KeyError, TypeError):
+        ids = ModelFolder(folder).metrics()["dataset"]["dev"]["letter_ids"]
+    except (KeyError, TypeError):
         return None
     return sorted(ids) if isinstance(ids, list) else None
 

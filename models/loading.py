@@ -20,7 +20,8 @@ import numpy as np
 from standpunt.models.baselines import BASELINES, make_baseline
 from standpunt.models.identity import ModelIdentity, baseline_sha256, recorded_dev_macro_f1, weights_sha256
 from standpunt.pipelines.core.labels import LABELS
-from standpunt.models.prediction import CONFIG, Prediction
+from standpunt.models.model_folder import CONFIG, WEIGHTS, ModelFolder
+from standpunt.models.prediction import Prediction
 from standpunt.pipelines.core.tracking import RegistrySettings, sqlite_path
 from standpunt.pipelines.core.errors import StandpuntError
 from standpunt.pipelines.core.paths import ROOT
@@ -136,7 +137,7 @@ def _model_folder_at(location: str) -> Path | None:
         folder = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/{relative}"))
     except (MlflowException, KeyError, TypeError, OSError):
         return None
-    return folder if (folder / CONFIG).exists() else None
+    return folder if ModelFolder(folder).has_config() else None
 
 
 def _registered_model_folder(version) -> Path | None:
@@ -152,8 +153,8 @@ def _registered_model_folder(version) -> Path | None:
 
 def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | None, batch_size: int):
     """(predict function, recorded git commit) of a model folder on ONNX Runtime or PyTorch."""
-    if not (folder / CONFIG).exists():
-        raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs config.json and weights.safetensors)")
+    if not ModelFolder(folder).has_config():
+        raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs {CONFIG} and {WEIGHTS})")
     if backend == "onnx":
         from standpunt.models.onnx_backend import OnnxStanceModel
 
@@ -187,7 +188,7 @@ def _registry_predictor(given: str | None, uri: str, settings: RegistrySettings,
     else:
         folder = _model_folder_at(uri.rstrip("/"))
     if folder is None:
-        raise ModelSpecError(f"{uri}: holds no Standpunt model folder (config.json + weights.safetensors) at {tracking_uri}")
+        raise ModelSpecError(f"{uri}: holds no Standpunt model folder ({CONFIG} + {WEIGHTS}) at {tracking_uri}")
     predict, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
     identity = ModelIdentity(given, uri, "registry", weights_sha256(folder), "safetensors", registered, version, aliases,
                              recorded_dev_macro_f1(folder), str(folder))

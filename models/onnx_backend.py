@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from standpunt.models.prediction import CONFIG, WEIGHTS, Prediction
+from standpunt.models.model_folder import ModelFolder
+from standpunt.models.prediction import Prediction
 
 ONNX_OPSET = 17
 ONNX_CACHE_ENV = "STANDPUNT_ONNX_CACHE"
@@ -39,8 +40,9 @@ SLOW_FUSIONS = ["SkipLayerNormFusion"]
 
 def model_key(model_dir: Path) -> str:
     """Which trained model: its weights and settings."""
-    digest = hashlib.sha256((model_dir / WEIGHTS).read_bytes())
-    digest.update((model_dir / CONFIG).read_bytes())
+    files = ModelFolder(model_dir)
+    digest = hashlib.sha256(files.weights_path.read_bytes())
+    digest.update(files.config_path.read_bytes())
     return digest.hexdigest()[:20]
 
 
@@ -218,10 +220,10 @@ class OnnxStanceModel:
         from standpunt.models.base_encoder import ensure_base_model
 
         model_dir = Path(model_dir)
-        self.settings = json.loads((model_dir / CONFIG).read_text())
+        files = ModelFolder(model_dir)
+        self.settings = files.settings()
         self.labels = tuple(self.settings["labels"])
-        metrics = model_dir / "metrics.json"
-        self.metrics = json.loads(metrics.read_text()) if metrics.exists() else {}
+        self.metrics = files.metrics()
         path = onnx_path(model_dir, quantize, cache_dir)
         if not (path.exists() and data_path(path).exists()):
             print(f"standpunt: exporting {model_dir} to ONNX once (about half a minute) -> {path}", file=sys.stderr)

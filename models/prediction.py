@@ -7,12 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Files of a trained model folder (see models/stance_model.py).
-WEIGHTS = "weights.safetensors"
-CONFIG = "config.json"
-METRICS = "metrics.json"
-
-
 @dataclass
 class Prediction:
     labels: list[str]

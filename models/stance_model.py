@@ -1,12 +1,6 @@
-"""A trained stance model as a folder, and prediction with it.
-
-Folder layout (all that is needed besides the base encoder in the cache):
-  config.json         labels, base encoder identity, max length, windowing,
-                      pooling, prefix, fine-tuning mode and LoRA settings
-  weights.safetensors the trained part: LoRA adapters (or the fine-tuned
-                      encoder layers) and the head; never pickle
-  metrics.json        the dev metrics the model was accepted with
-"""
+"""A trained stance model on PyTorch: built, trained, saved to and loaded
+from a model folder (its layout: models/model_folder.py; all that is needed
+besides the base encoder in the cache), and prediction with it."""
 
 from __future__ import annotations
 
@@ -26,7 +20,8 @@ from standpunt.pipelines.core.labels import LABELS
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from standpunt.models.prediction import CONFIG, METRICS, WEIGHTS, Prediction  # noqa: E402,F401  (re-exported)
+from standpunt.models.model_folder import ModelFolder  # noqa: E402
+from standpunt.models.prediction import Prediction  # noqa: E402
 
 
 class ModelLoadError(StandpuntError):
@@ -91,29 +86,29 @@ class StanceModel:
     def save(self, folder: str | Path, metrics: dict | None = None) -> Path:
         from safetensors.torch import save_file
 
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        save_file(self.trained_state(), str(folder / WEIGHTS), metadata={"format": "pt"})
-        (folder / CONFIG).write_text(json.dumps(self.settings, indent=2, ensure_ascii=False) + "\n")
+        files = ModelFolder(folder)
+        files.path.mkdir(parents=True, exist_ok=True)
+        save_file(self.trained_state(), str(files.weights_path), metadata={"format": "pt"})
+        files.write_settings(self.settings)
         if metrics is not None:
-            (folder / METRICS).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
-        return folder
+            files.write_metrics(metrics)
+        return files.path
 
     @classmethod
     def load(cls, folder: str | Path, cache_dir: str | None = None, merge: bool = True) -> "StanceModel":
         from safetensors.torch import load_file
 
-        folder = Path(folder)
-        if not (folder / CONFIG).exists() or not (folder / WEIGHTS).exists():
-            raise ModelLoadError(f"{folder}: not a Standpunt model folder (needs {CONFIG} and {WEIGHTS})")
+        files = ModelFolder(folder)
+        if not files.is_complete():
+            raise ModelLoadError(f"{files.path}: not a Standpunt model folder (needs {files.config_path.name} and {files.weights_path.name})")
         try:
-            settings = json.loads((folder / CONFIG).read_text())
+            settings = files.settings()
         except json.JSONDecodeError as exc:
-            raise ModelLoadError(f"{folder / CONFIG}: invalid JSON: {exc.msg}") from exc
+            raise ModelLoadError(f"{files.config_path}: invalid JSON: {exc.msg}") from exc
         identity = settings["base_encoder"]
         encoder, tokenizer, _ = load_encoder(identity.get("path") if identity["kind"] == "folder" else None, cache_dir)
         classifier = _assemble(encoder, settings)
-        state = load_file(str(folder / WEIGHTS))
+        state = load_file(str(files.weights_path))
         head = {k[len("head."):]: v for k, v in state.items() if k.startswith("head.")}
         encoder_state = {k[len("encoder."):]: v for k, v in state.items() if k.startswith("encoder.")}
         classifier.head.load_state_dict(head)
@@ -122,17 +117,16 @@ class StanceModel:
 
             result = set_peft_model_state_dict(classifier.encoder, encoder_state)
             if getattr(result, "unexpected_keys", None):
-                raise ModelLoadError(f"{folder / WEIGHTS}: unexpected adapter weights {result.unexpected_keys[:3]}")
+                raise ModelLoadError(f"{files.weights_path}: unexpected adapter weights {result.unexpected_keys[:3]}")
             if merge:
                 classifier.encoder = classifier.encoder.merge_and_unload()
         else:
             missing, unexpected = classifier.encoder.load_state_dict(encoder_state, strict=False)
             if unexpected or [m for m in missing if "word_embeddings" not in m]:
-                raise ModelLoadError(f"{folder / WEIGHTS}: weights do not fit the encoder")
+                raise ModelLoadError(f"{files.weights_path}: weights do not fit the encoder")
         classifier.eval()
         model = cls(classifier, tokenizer, settings)
-        metrics_path = folder / METRICS
-        model.metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+        model.metrics = files.metrics()
         return model
 
     # ------------------------------------------------------------- predicting
