@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from standpunt.models.model_folder import ModelFolder
-from standpunt.models.prediction import Prediction
+from standpunt.models.windows import WindowedPredictor
 
 ONNX_OPSET = 17
 ONNX_CACHE_ENV = "STANDPUNT_ONNX_CACHE"
@@ -211,8 +211,10 @@ class TokenizerFile:
         return {"input_ids": [e.ids for e in encodings]}
 
 
-class OnnxStanceModel:
+class OnnxStanceModel(WindowedPredictor):
     """Same predict() as StanceModel, on an ONNX Runtime session."""
+
+    default_batch_size = 8
 
     def __init__(self, model_dir: str | Path, quantize: str = "none", threads: int | None = None, cache_dir: str | None = None):
         import onnxruntime as ort
@@ -239,23 +241,5 @@ class OnnxStanceModel:
                                             disabled_optimizers=SLOW_FUSIONS)
         self.path = path
 
-    def windows(self, texts: list[str]):
-        from standpunt.models.windows import make_windows
-
-        return make_windows(self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"])
-
-    def logits(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
-        from standpunt.models.windows import windowed_logits
-
-        def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-            return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-
-        return windowed_logits(self.windows(texts), len(texts), len(self.labels), batch_size, self.tokenizer.pad_token_id, run)
-
-    def predict(self, texts: list[str], batch_size: int = 8) -> Prediction:
-        if not texts:
-            return Prediction([], np.zeros((0, len(self.labels)), dtype=np.float32))
-        logits = self.logits(texts, batch_size)
-        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-        scores = shifted / shifted.sum(axis=1, keepdims=True)
-        return Prediction([self.labels[i] for i in scores.argmax(axis=1)], scores.astype(np.float32))
+    def batch_logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]

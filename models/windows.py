@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from standpunt.models.prediction import Prediction
+
 
 @dataclass
 class Windows:
@@ -75,3 +77,41 @@ def windowed_logits(windows: Windows, n_texts: int, n_labels: int, batch_size: i
     np.add.at(sums, windows.owner, window_logits)
     np.add.at(counts, windows.owner, 1.0)
     return sums / np.maximum(counts, 1.0)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax in float32, stable for large logits."""
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+class WindowedPredictor:
+    """predict() over token windows, written once for every backend.
+
+    A paragraph longer than a window is cut into overlapping windows; the
+    windows run in length-sorted batches and each paragraph's logits are the
+    mean of its windows' (windowed_logits), then a softmax gives its scores.
+    A backend (PyTorch, ONNX Runtime) supplies only `batch_logits(ids, mask)`,
+    the logits of one padded batch, besides `tokenizer`, `settings` and `labels`."""
+
+    tokenizer: object
+    settings: dict
+    labels: tuple[str, ...]
+    default_batch_size: int = 32  # token windows per batch_logits call
+
+    def batch_logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def windows(self, texts: list[str]) -> Windows:
+        return make_windows(self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"])
+
+    def paragraph_logits(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
+        """[len(texts), len(labels)] logits, each the mean over the paragraph's windows."""
+        return windowed_logits(self.windows(texts), len(texts), len(self.labels), batch_size or self.default_batch_size,
+                               self.tokenizer.pad_token_id, self.batch_logits)
+
+    def predict(self, texts: list[str], batch_size: int | None = None) -> Prediction:
+        if not texts:
+            return Prediction([], np.zeros((0, len(self.labels)), dtype=np.float32))
+        scores = softmax(self.paragraph_logits(texts, batch_size))
+        return Prediction([self.labels[i] for i in scores.argmax(axis=1)], scores)
