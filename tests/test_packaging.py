@@ -19,3 +19,4 @@ def test_wheel_installs_only_the_standpunt_namespace(tmp_path):
     top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert top_level == {"standpunt"}
     assert "standpunt/pipelines/cli.py" in names and "standpunt/models/trainer.py" in names
+    assert "standpunt/pipelines/core/labels.py" in names  # the core ships inside the namespace

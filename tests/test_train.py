@@ -77,6 +77,8 @@ def test_champion_moves_only_when_beaten_or_promoted(tiny_encoder, tmp_path):
     # The same seed and data give the same score: not better, so the alias stays.
     client, _ = run_train(tiny_encoder, tmp_path)
     assert str(client.get_model_version_by_alias("standpunt-stance", "champion").version) == "2"
+    second, third = (client.get_run(client.get_model_version("standpunt-stance", v).run_id).data.metrics["dev_macro_f1"] for v in ("2", "3"))
+    assert third == second
     assert client.get_run(client.get_model_version("standpunt-stance", "3").run_id).data.tags["promoted_to_champion"] == "False"
 
 

@@ -1,0 +1,30 @@
+"""Training learns: on three clearly separable paragraphs the training loop
+(models/trainer.py fit) reaches training accuracy 1.0, as setfit checks its
+own loop. A loop that never updates the weights, or updates the wrong ones,
+fails here in seconds instead of after an hour of real training."""
+
+import torch
+
+from standpunt.models.stance_model import StanceModel
+from standpunt.models.trainer import fit, seed_everything
+from tests.models.test_stance_model import tiny_config
+
+TEXTS = [
+    "Ik onderschrijf de conclusies van de Rekenkamer volledig en neem alle aanbevelingen over.",
+    "Ik neem kennis van het rapport en de bevindingen.",
+    "Ik bestrijd deze bevinding met klem, want zij berust op onjuiste cijfers.",
+]
+LABELS = ["agree", "acknowledge", "pushback"]
+
+
+def test_fit_learns_a_tiny_separable_set(tiny_encoder):
+    config = tiny_config(tiny_encoder, "train.epochs=40", "train.batch_size=3", "train.warmup_ratio=0.0",
+                         "train.learning_rate=0.01", "train.head_learning_rate=0.05", "train.class_weighting=none",
+                         "model.head_dropout=0.0", "model.lora_dropout=0.0")
+    seed_everything(0)
+    torch.manual_seed(0)
+    model = StanceModel.create(config.model, str(tiny_encoder))
+    assert model.predict(TEXTS).labels != LABELS  # not learnt before training
+    history = fit(model, TEXTS, LABELS, config)
+    assert model.predict(TEXTS).labels == LABELS
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
