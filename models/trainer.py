@@ -190,7 +190,8 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
         dataset = {
             "files": splits.files,
             "train": {"letters": len(splits.train_letters), "paragraphs": len(train_labels),
-                      "labels": {label: train_labels.count(label) for label in LABELS}},
+                      "labels": {label: train_labels.count(label) for label in LABELS},
+                      "letter_ids": splits.train_letters},  # `standpunt combine` fits on the real letters outside these
             "dev": {"letters": len(splits.dev_letters), "paragraphs": len(dev_labels),
                     "labels": {label: dev_labels.count(label) for label in LABELS}, "letter_ids": splits.dev_letters},
         }
