@@ -34,8 +34,9 @@ from machine import describe_machine  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.corpus import read_records  # noqa: E402
 from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap  # noqa: E402
-from standpunt.pipelines.evaluation.calibration import fit_temperature, reliability, scale_scores  # noqa: E402
+from standpunt.models.temperature import fit_temperature, scale_scores  # noqa: E402
 from standpunt.pipelines.core.text import fold  # noqa: E402
+from standpunt.pipelines.evaluation.calibration import reliability  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"

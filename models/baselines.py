@@ -108,16 +108,22 @@ def _in_label_order(probabilities: np.ndarray, classes) -> Prediction:
     return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
 
 
+def _word_vectorizer(vocabulary: dict[str, int] | None = None):
+    """Words and bigrams, sublinear TF-IDF: the one vectoriser of the word baselines."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True, vocabulary=vocabulary)
+
+
 class TfidfBaseline:
     name = "tfidf"
 
     def __init__(self, seed: int = 13) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
 
         self.pipeline = make_pipeline(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True),
+            _word_vectorizer(),
             LogisticRegression(class_weight="balanced", max_iter=2000, C=4.0, random_state=seed),
         )
 
@@ -149,10 +155,9 @@ class HybridBaseline:
     name = "hybrid"
 
     def __init__(self, seed: int = 13, cue_weight: float = 3.0) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)
+        self.vectorizer = _word_vectorizer()
         self.model = LogisticRegression(class_weight="balanced", max_iter=3000, C=4.0, random_state=seed)
         self.cue_weight = cue_weight
 
@@ -171,6 +176,31 @@ class HybridBaseline:
         if not texts:
             return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
         return _in_label_order(self.model.predict_proba(self._features(texts)), self.model.classes_)
+
+    def state(self) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        """Arrays and settings of the fitted model, for a safetensors file:
+        plain numbers rather than a pickle, so a model folder can be read
+        without running code from it."""
+        import json
+
+        arrays = {"idf": self.vectorizer.idf_.astype(np.float64), "coef": self.model.coef_.astype(np.float64),
+                  "intercept": self.model.intercept_.astype(np.float64)}
+        vocabulary = {term: int(index) for term, index in self.vectorizer.vocabulary_.items()}
+        settings = {"vocabulary": json.dumps(vocabulary, ensure_ascii=False), "classes": json.dumps([str(c) for c in self.model.classes_]),
+                    "cue_weight": str(self.cue_weight)}
+        return arrays, settings
+
+    @classmethod
+    def from_state(cls, arrays: dict[str, np.ndarray], settings: dict[str, str]) -> "HybridBaseline":
+        import json
+
+        hybrid = cls(cue_weight=float(settings["cue_weight"]))
+        hybrid.vectorizer = _word_vectorizer(json.loads(settings["vocabulary"]))
+        hybrid.vectorizer.idf_ = arrays["idf"]
+        hybrid.model.classes_ = np.array(json.loads(settings["classes"]))
+        hybrid.model.coef_ = arrays["coef"]
+        hybrid.model.intercept_ = arrays["intercept"]
+        return hybrid
 
 
 BASELINES = {"majority": MajorityBaseline, "lexicon": LexiconBaseline, "tfidf": TfidfBaseline, "hybrid": HybridBaseline}

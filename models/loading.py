@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from standpunt.models.baselines import BASELINES, make_baseline
+from standpunt.models.combination import Combination
 from standpunt.models.identity import ModelIdentity, baseline_sha256, recorded_dev_macro_f1, weights_sha256
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.model_folder import CONFIG, WEIGHTS, ModelFolder
@@ -167,7 +168,11 @@ def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | 
         from standpunt.models.stance_model import StanceModel
 
         model = StanceModel.load(folder)
-    return partial(model.predict, batch_size=batch_size), (model.metrics or {}).get("git_commit")
+    predict = partial(model.predict, batch_size=batch_size)
+    combination = Combination.load(folder)
+    if combination is not None:  # the rule book's cue model beside the transformer (models/combination.py)
+        predict = combination.wrap(predict)
+    return predict, (model.metrics or {}).get("git_commit")
 
 
 def _registry_predictor(given: str | None, uri: str, settings: RegistrySettings, backend: str, quantize: str,

@@ -5,6 +5,9 @@
   weights.safetensors the trained part: LoRA adapters (or the fine-tuned
                       encoder layers) and the head; never pickle
   metrics.json        the dev metrics the model was accepted with
+  combination.safetensors  optional: the rule book's cue model and the
+                      stacker that combines it with the transformer
+                      (models/combination.py, written by `standpunt combine`)
 
 Everything that reads or writes a model folder (the PyTorch and ONNX
 backends, the loader, the model's identity) goes through ModelFolder, so a
@@ -19,6 +22,7 @@ from pathlib import Path
 CONFIG = "config.json"
 WEIGHTS = "weights.safetensors"
 METRICS = "metrics.json"
+COMBINATION = "combination.safetensors"
 
 
 class ModelFolder:
@@ -38,6 +42,10 @@ class ModelFolder:
     @property
     def metrics_path(self) -> Path:
         return self.path / METRICS
+
+    @property
+    def combination_path(self) -> Path:
+        return self.path / COMBINATION
 
     def has_config(self) -> bool:
         return self.config_path.exists()

@@ -241,7 +241,8 @@ def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits) -> dict
     dataset = {
         "files": splits.files,
         "train": {"letters": len(splits.train_letters), "paragraphs": len(train_labels),
-                  "labels": {label: train_labels.count(label) for label in LABELS}},
+                  "labels": {label: train_labels.count(label) for label in LABELS},
+                  "letter_ids": splits.train_letters},  # `standpunt combine` fits on the real letters outside these
         "dev": {"letters": len(splits.dev_letters), "paragraphs": len(dev_labels),
                 "labels": {label: dev_labels.count(label) for label in LABELS}, "letter_ids": splits.dev_letters},
     }

@@ -111,6 +111,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return train.main(argv + args.overrides)
 
 
+def cmd_combine(args: argparse.Namespace) -> int:
+    from standpunt.pipelines import combine_command
+
+    return combine_command.main(args.rest)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from standpunt.pipelines import evaluate_command as evaluate
 
@@ -245,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="write DIR/report.html (self-contained) and DIR/summary.csv from a predict run")
     rp.add_argument("dir", metavar="DIR")
     rp.set_defaults(func=cmd_report)
+    cb = sub.add_parser("combine", help="fit the rule book's cue model beside a trained transformer, on letters it never saw",
+                        add_help=False)
+    cb.add_argument("rest", nargs=argparse.REMAINDER)
+    cb.set_defaults(func=cmd_combine)
     ev = sub.add_parser("evaluate", help="score a model against annotated replies (same as python evaluate.py)", add_help=False)
     ev.add_argument("rest", nargs=argparse.REMAINDER)
     ev.set_defaults(func=cmd_evaluate)

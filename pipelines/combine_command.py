@@ -1,0 +1,93 @@
+"""`standpunt combine MODEL_DIR`: put the rule book's cue model beside a
+trained transformer (models/combination.py).
+
+A separate step from training because it needs letters the transformer never
+saw: every real letter of the corpus outside the transformer's recorded
+training letters (metrics.json `dataset.train.letter_ids`). When the corpus
+grows, rerunning it refits the combination on the larger held-out set without
+retraining the transformer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from standpunt.pipelines.core.paths import ROOT, project_path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="standpunt combine", description=__doc__.splitlines()[0])
+    parser.add_argument("model", type=Path, help="a trained model folder (config.json, weights.safetensors, metrics.json)")
+    parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"), help="training config: its data.real files")
+    parser.add_argument("--extra", default=str(ROOT / "data" / "corpus" / "counterfactual.jsonl"),
+                        help="training-only edits of real paragraphs (JSONL with origin_letter, text, label); '' for none")
+    return parser
+
+
+def read_extra(path: Path):
+    """Counterfactual edits as Paragraphs keyed by the letter they were made from."""
+    from standpunt.models.combination import Paragraphs
+    from standpunt.pipelines.core.text import fold
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return Paragraphs([fold(r["text"]) for r in rows], [r["label"] for r in rows], [r["origin_letter"] for r in rows])
+
+
+def main(argv: list[str] | None = None) -> int:
+    from standpunt.models.combination import Paragraphs, fit_combination
+    from standpunt.models.config import load_config
+    from standpunt.models.model_folder import ModelFolder
+    from standpunt.models.onnx_backend import OnnxStanceModel
+    from standpunt.pipelines.core.config_loader import ConfigError
+    from standpunt.pipelines.core.corpus import CorpusError, paragraph_rows, read_records
+
+    args = build_parser().parse_args(argv)
+    folder = ModelFolder(args.model)
+    metrics_path = folder.metrics_path
+    try:
+        config = load_config(args.config)
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+        trained = set(metrics["dataset"]["train"]["letter_ids"])
+        rows = [row for name in config.data.real for row in paragraph_rows(read_records(project_path(name)))]
+        extra = read_extra(Path(args.extra)) if args.extra else None
+    except ConfigError as exc:
+        print(f"combine: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"combine: {metrics_path}: cannot read: {exc}", file=sys.stderr)
+        return 2
+    except (KeyError, TypeError):
+        print(f"combine: {metrics_path}: records no dataset.train.letter_ids, so the letters the transformer never saw "
+              "are unknown", file=sys.stderr)
+        return 2
+    except CorpusError as exc:
+        print(f"combine: {exc}", file=sys.stderr)
+        return 2
+    real = Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["letter"] for r in rows])
+    transformer = OnnxStanceModel(args.model)
+    try:
+        combination, report = fit_combination(transformer.predict, real, trained, extra)
+    except ValueError as exc:
+        print(f"combine: {args.model}: {exc}", file=sys.stderr)
+        return 2
+    combination.save(args.model)
+    metrics["combination"] = {key: value for key, value in report.items()
+                              if key not in ("combination_scores", "heldout_labels", "heldout_letter_ids")}
+    metrics["combination"]["temperature"] = combination.temperature
+    folder.write_metrics(metrics)
+    print(f"combine: {report['heldout_letters']} letters ({report['heldout_paragraphs']} paragraphs) the transformer never saw, "
+          f"stacker cross-fitted over {report['folds']} folds:", file=sys.stderr)
+    for name in ("transformer", "cue_model", "combination"):
+        scores = report[name]
+        print(f"  {name:12s} macro-F1 {scores['macro_f1']:.3f}  pushback F1 {scores['pushback_f1']:.3f}", file=sys.stderr)
+    print(f"combine: wrote {folder.combination_path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
