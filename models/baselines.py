@@ -190,18 +190,6 @@ class HybridBaseline:
                     "cue_weight": str(self.cue_weight)}
         return arrays, settings
 
-    @classmethod
-    def from_state(cls, arrays: dict[str, np.ndarray], settings: dict[str, str]) -> "HybridBaseline":
-        import json
-
-        hybrid = cls(cue_weight=float(settings["cue_weight"]))
-        hybrid.vectorizer = _word_vectorizer(json.loads(settings["vocabulary"]))
-        hybrid.vectorizer.idf_ = arrays["idf"]
-        hybrid.model.classes_ = np.array(json.loads(settings["classes"]))
-        hybrid.model.coef_ = arrays["coef"]
-        hybrid.model.intercept_ = arrays["intercept"]
-        return hybrid
-
 
 BASELINES = {"majority": MajorityBaseline, "lexicon": LexiconBaseline, "tfidf": TfidfBaseline, "hybrid": HybridBaseline}
 

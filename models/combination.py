@@ -28,9 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
-from standpunt.models.baselines import HybridBaseline
-from standpunt.models.model_folder import COMBINATION, ModelFolder
+from standpunt.models.baselines import HybridBaseline, LexiconBaseline
+from standpunt.models.cue_scorer import CueScorer
+from standpunt.models.model_folder import ModelFolder
 from standpunt.models.prediction import Prediction
+from standpunt.models.windows import softmax
 from standpunt.pipelines.core.labels import LABELS
 
 _FLOOR = 1e-6  # log of a probability the model rounds to zero
@@ -41,14 +43,9 @@ def stack_features(cue_scores: np.ndarray, transformer_scores: np.ndarray) -> np
     return np.hstack([np.log(np.clip(cue_scores, _FLOOR, 1.0)), np.log(np.clip(transformer_scores, _FLOOR, 1.0))])
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
-
-
 @dataclass
 class Combination:
-    cue_model: HybridBaseline
+    cue_model: HybridBaseline | CueScorer  # fitted (scikit-learn) or loaded (numpy only)
     weights: np.ndarray  # [len(LABELS), 2 * len(LABELS)]
     bias: np.ndarray  # [len(LABELS)]
     temperature: float = 1.0
@@ -57,18 +54,19 @@ class Combination:
         if not texts:
             return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
         features = stack_features(self.cue_model.predict(texts).scores, transformer_scores)
-        scores = _softmax((features @ self.weights.T + self.bias) / self.temperature).astype(np.float32)
+        scores = softmax((features @ self.weights.T + self.bias) / self.temperature).astype(np.float32)
         return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
 
     def wrap(self, predict):
         """predict(texts) of the transformer -> predict(texts) of the combination."""
 
         def combined(texts: list[str], **kwargs) -> Prediction:
-            return self.combine(texts, predict(texts, **kwargs).scores)
+            return self.combine(texts, predict(texts, **kwargs).in_order(LABELS))
 
         return combined
 
     def save(self, folder: str | Path) -> Path:
+        """Only a freshly fitted combination is saved (its cue model is a HybridBaseline)."""
         from safetensors.numpy import save_file
 
         arrays, settings = self.cue_model.state()
@@ -94,8 +92,8 @@ class Combination:
             arrays = {key: handle.get_tensor(key) for key in handle.keys()}
         if json.loads(metadata["labels"]) != list(LABELS):
             raise ValueError(f"{path}: written for labels {metadata['labels']}, this version has {list(LABELS)}")
-        cue = HybridBaseline.from_state({k[4:]: v for k, v in arrays.items() if k.startswith("cue.")},
-                                        {k[4:]: v for k, v in metadata.items() if k.startswith("cue.")})
+        cue = CueScorer({k[4:]: v for k, v in arrays.items() if k.startswith("cue.")},
+                        {k[4:]: v for k, v in metadata.items() if k.startswith("cue.")})
         return cls(cue, arrays["stack.weights"], arrays["stack.bias"], float(metadata["temperature"]))
 
 
@@ -137,7 +135,7 @@ def fit_stacker(cue_scores: np.ndarray, transformer_scores: np.ndarray, labels: 
     for row, label in enumerate(stacker.classes_):
         weights[LABELS.index(label)] = stacker.coef_[row]
         bias[LABELS.index(label)] = stacker.intercept_[row]
-    probabilities = _softmax(features @ weights.T + bias)
+    probabilities = softmax(features @ weights.T + bias)
     temperature = fit_temperature(probabilities, np.array([LABELS.index(label) for label in labels]))
     return weights, bias, float(temperature)
 
@@ -187,7 +185,7 @@ def fit_combination(transformer_predict, real: Paragraphs, trained_letters: set[
     for k in range(folds):
         rest = fold_ids != k
         weights, bias, temperature = fit_stacker(cue[rest], transformer[rest], [held.labels[n] for n in np.flatnonzero(rest)])
-        combined[~rest] = scale_scores(_softmax(stack_features(cue[~rest], transformer[~rest]) @ weights.T + bias), temperature)
+        combined[~rest] = scale_scores(softmax(stack_features(cue[~rest], transformer[~rest]) @ weights.T + bias), temperature)
 
     def scored(scores: np.ndarray) -> dict:
         metrics = classification_metrics(held.labels, [LABELS[i] for i in scores.argmax(axis=1)])
@@ -195,6 +193,7 @@ def fit_combination(transformer_predict, real: Paragraphs, trained_letters: set[
 
     report = {
         "heldout_letters": len(set(held.letters)), "heldout_paragraphs": len(held.texts), "folds": folds,
+        "lexicon": scored(LexiconBaseline().predict(held.texts).scores),
         "transformer": scored(transformer), "cue_model": scored(cue), "combination": scored(combined),
         "combination_scores": combined.tolist(), "heldout_labels": held.labels, "heldout_letter_ids": held.letters,
     }

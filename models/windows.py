@@ -112,6 +112,6 @@ class WindowedPredictor:
 
     def predict(self, texts: list[str], batch_size: int | None = None) -> Prediction:
         if not texts:
-            return Prediction([], np.zeros((0, len(self.labels)), dtype=np.float32))
+            return Prediction([], np.zeros((0, len(self.labels)), dtype=np.float32), tuple(self.labels))
         scores = softmax(self.paragraph_logits(texts, batch_size))
-        return Prediction([self.labels[i] for i in scores.argmax(axis=1)], scores)
+        return Prediction([self.labels[i] for i in scores.argmax(axis=1)], scores, tuple(self.labels))

@@ -38,6 +38,29 @@ def read_extra(path: Path):
     return Paragraphs([fold(r["text"]) for r in rows], [r["label"] for r in rows], [r["origin_letter"] for r in rows])
 
 
+def held_out_ece(report: dict) -> float:
+    """Expected calibration error of the cross-fitted combined scores on the
+    held-out letters: whether its probabilities can be read as probabilities."""
+    import numpy as np
+
+    from standpunt.pipelines.core.labels import LABELS
+    from standpunt.pipelines.evaluation.calibration import reliability
+
+    scores = np.asarray(report["combination_scores"])
+    gold = np.array([LABELS.index(label) for label in report["heldout_labels"]])
+    return reliability(scores.max(axis=1), scores.argmax(axis=1) == gold)[0]
+
+
+def held_out_interval(report: dict) -> list[float]:
+    """95% interval of the combination's held-out macro-F1, resampling letters."""
+    from standpunt.pipelines.core.labels import LABELS
+    from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap
+
+    predicted = [LABELS[max(range(len(LABELS)), key=row.__getitem__)] for row in report["combination_scores"]]
+    interval = letter_bootstrap(report["heldout_letter_ids"], report["heldout_labels"], predicted, list(LABELS))["macro_f1"]
+    return [float(interval[0]), float(interval[1])]
+
+
 def main(argv: list[str] | None = None) -> int:
     from standpunt.models.combination import Paragraphs, fit_combination
     from standpunt.models.config import load_config
@@ -79,12 +102,17 @@ def main(argv: list[str] | None = None) -> int:
     metrics["combination"] = {key: value for key, value in report.items()
                               if key not in ("combination_scores", "heldout_labels", "heldout_letter_ids")}
     metrics["combination"]["temperature"] = combination.temperature
+    metrics["combination"]["ece"] = held_out_ece(report)
+    metrics["combination"]["combination"]["macro_f1_ci"] = held_out_interval(report)
     folder.write_metrics(metrics)
     print(f"combine: {report['heldout_letters']} letters ({report['heldout_paragraphs']} paragraphs) the transformer never saw, "
           f"stacker cross-fitted over {report['folds']} folds:", file=sys.stderr)
-    for name in ("transformer", "cue_model", "combination"):
+    for name in ("lexicon", "transformer", "cue_model", "combination"):
         scores = report[name]
         print(f"  {name:12s} macro-F1 {scores['macro_f1']:.3f}  pushback F1 {scores['pushback_f1']:.3f}", file=sys.stderr)
+    low, high = metrics["combination"]["combination"]["macro_f1_ci"]
+    print(f"  combination 95% interval (letters) {low:.3f}-{high:.3f}; ECE {metrics['combination']['ece']:.3f} "
+          f"(temperature {combination.temperature:.2f})", file=sys.stderr)
     print(f"combine: wrote {folder.combination_path}", file=sys.stderr)
     return 0
 

@@ -56,6 +56,7 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
     prediction = predictor.predict(texts) if texts else None
     rule = config.summary.finding_rule
     short = predictor.identity.short
+    rounded = prediction.score_dicts(6) if prediction is not None else []
     position = 0
     labelled_letters: list[tuple[dict, list[dict], list[LabelledParagraph]]] = []
     for result in group:
@@ -63,7 +64,7 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
             continue
         paragraphs, labelled = [], []
         for record in result["paragraphs"]:
-            scores = {label: round(float(prediction.scores[position, j]), 6) for j, label in enumerate(LABELS)}
+            scores = rounded[position]
             label = prediction.labels[position]
             position += 1
             paragraphs.append({**record, "label": label, "scores": scores, "model": short})
@@ -75,7 +76,7 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
         sentences = sorted({s for _, _, labelled in labelled_letters for s in candidate_sentences(labelled, rule)})
         if sentences:
             scored = predictor.predict(sentences)
-            sentence_scores = {s: {label: float(row[j]) for j, label in enumerate(LABELS)} for s, row in zip(sentences, scored.scores)}
+            sentence_scores = dict(zip(sentences, scored.score_dicts()))
 
     def lookup(sentences: list[str]) -> list[dict[str, float]]:
         return [sentence_scores[s] for s in sentences]

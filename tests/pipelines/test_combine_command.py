@@ -1,0 +1,50 @@
+"""`standpunt combine`: fits on the real letters the transformer never saw and
+says clearly when it cannot tell which those are."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import yaml
+
+from standpunt.models.model_folder import ModelFolder
+from standpunt.pipelines.cli import main
+from tests.conftest import CORPUS, ROOT
+
+
+def _model_copy(tiny_model, tmp_path, metrics: dict):
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model, folder)
+    ModelFolder(folder).write_metrics(metrics)
+    return folder
+
+
+def _config(tmp_path):
+    config = yaml.safe_load((ROOT / "configs" / "default.yaml").read_text())
+    config["data"]["real"] = [str(CORPUS / "real.jsonl")]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def test_combine_without_recorded_training_letters_is_a_one_line_error(tiny_model, tmp_path, capsys):
+    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letters": 3}}})
+    assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra", ""]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "dataset.train.letter_ids" in err[0] and str(folder) in err[0]
+    assert not ModelFolder(folder).combination_path.exists()
+
+
+def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_path, capsys):
+    from standpunt.pipelines.core.corpus import read_records
+
+    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
+    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra", ""]) == 0
+    assert ModelFolder(folder).combination_path.exists()
+    record = json.loads(ModelFolder(folder).metrics_path.read_text())["combination"]
+    assert record["heldout_letters"] == len(letters) - 40
+    # the tiny transformer is random: the cue model carries the combination past it
+    assert record["combination"]["macro_f1"] > record["transformer"]["macro_f1"]
+    assert 0.0 <= record["ece"] <= 1.0 and record["temperature"] > 0
