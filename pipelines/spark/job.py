@@ -29,10 +29,11 @@ def batches(files: list[ListedFile], size: int) -> Iterator[list[ListedFile]]:
 
 def files_frame(spark, batch: list[ListedFile], max_bytes: int):
     """The batch's files as binaryFile rows (path, length, content). Files
-    over the size limit, and files that do not exist, come without content:
-    Spark never reads them (the executor records them as too-large or missing)."""
-    readable = [f for f in batch if 0 <= f.length <= max_bytes]
-    unread = [f for f in batch if not 0 <= f.length <= max_bytes]
+    over the size limit, files that do not exist and empty files (which a
+    Spark scan skips) come without content: Spark never reads them (the
+    executor records them as too-large, missing or empty)."""
+    readable = [f for f in batch if 0 < f.length <= max_bytes]
+    unread = [f for f in batch if not 0 < f.length <= max_bytes]
     frames = []
     if readable:
         frames.append(spark.read.format("binaryFile").load([escape_glob(f.path) for f in readable]).select("path", "length", "content"))

@@ -19,6 +19,7 @@ import glob
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from standpunt.pipelines.inputs import assign_letter_ids
 
@@ -38,6 +39,13 @@ class ListedFile:
 def escape_glob(path: str) -> str:
     """A path that Spark's load() takes literally: it treats {}[]*?\\ as glob syntax."""
     return re.sub(r"([\\{}\[\]*?])", r"\\\1", path)
+
+
+def hadoop_path(uri: str) -> str:
+    """A file index's URI (file:///a/x%20y.txt) as binaryFile's `path`
+    column and Hadoop's Path.toString write it (file:/a/x y.txt)."""
+    parts = urlsplit(uri)
+    return f"{parts.scheme}:{'//' + parts.netloc if parts.netloc else ''}{unquote(parts.path)}"
 
 
 def _is_uri(item: str) -> bool:
@@ -82,10 +90,14 @@ class _Lister:
         return fs, fs.makeQualified(path)
 
     def folder(self, qualified: str) -> list[tuple[str, int]]:
-        """Every visible file under a folder, recursively, listed by Spark's binaryFile source."""
+        """Every visible file under a folder, recursively, as Spark's
+        binaryFile source lists it. Its rows leave out empty files (a scan
+        skips zero-length files), its file index does not: an empty file is
+        a letter, recorded as `empty`, as predict records it."""
         frame = (self.spark.read.format("binaryFile").option("recursiveFileLookup", "true")
-                 .load(escape_glob(qualified)).select("path", "length"))
-        return [(row.path, int(row.length)) for row in frame.collect()]
+                 .load(escape_glob(qualified)))
+        lengths = {row.path: int(row.length) for row in frame.select("path", "length").collect()}
+        return [(path, lengths.get(path, 0)) for path in map(hadoop_path, frame.inputFiles())]
 
 
 def list_letters(spark, inputs: list[str]) -> tuple[list[ListedFile], list[str]]:

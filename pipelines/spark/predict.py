@@ -10,6 +10,7 @@ folder (store.py) and writes run.json (pipelines/batch/manifest.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
@@ -29,15 +30,25 @@ from standpunt.pipelines.spark.listing import list_letters
 from standpunt.pipelines.spark.store import ParquetStore
 
 
+def folder_digest(folder: Path) -> str:
+    """A hash of every file in a model folder (weights, config.json, which
+    names the base encoder, metrics): two folders with the same weights but
+    another config are other models to ship."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def ship_model(spark, predictor: Predictor) -> ModelShipment:
     """Add the model folder to the SparkContext (each executor fetches it
-    once). It goes under a name made of its hash, so two models never clash
-    in one SparkContext and the same model is added once. A baseline is
+    once). It goes under a name made of its contents' hash, so two models
+    never clash in one SparkContext and the same model is added once. A baseline is
     shipped by name: the executors fit it as the driver did."""
     identity = predictor.identity
     if predictor.kind == "baseline":
         return ModelShipment(identity.resolved, False, identity.short)
-    name = f"standpunt-model-{identity.short}"
+    name = f"standpunt-model-{folder_digest(Path(identity.folder))}"
     target = Path(tempfile.gettempdir()) / "standpunt-spark-models" / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
