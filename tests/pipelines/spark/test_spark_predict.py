@@ -96,7 +96,7 @@ def assert_same_records(spark_out, predict_out) -> None:
 
 def test_same_records_as_predict(spark, inputs, reference, tiny_model, tmp_path, capsys):
     out = tmp_path / "spark"
-    stats = spark_predict(spark, inputs, out, config(), model=str(tiny_model), batch_letters=4)
+    stats = spark_predict(spark, inputs, out, config(), model=str(tiny_model), batch_letters=8)
     assert_same_records(out, reference)
     letters = {r["letter"]: r for r in read_letters(out)}
     assert {name: letters[name]["reason"] for name in ("empty", "binary", "scanned", "huge", "oud")} == {
@@ -110,7 +110,7 @@ def test_same_records_as_predict(spark, inputs, reference, tiny_model, tmp_path,
     assert manifest["config"] == expected["config"] and manifest["finished"]
 
     # a rerun skips every letter already there and appends nothing
-    again = spark_predict(spark, inputs, out, config(), model=str(tiny_model), batch_letters=4)
+    again = spark_predict(spark, inputs, out, config(), model=str(tiny_model), batch_letters=8)
     assert (again.already_done, again.ok, again.failed) == (15, 0, 0)
     assert_same_records(out, reference)
     assert len(json.loads((out / "run.json").read_text())["sessions"]) == 2
@@ -123,17 +123,17 @@ def test_same_records_as_predict(spark, inputs, reference, tiny_model, tmp_path,
 def test_killed_between_writes_resumes_without_loss_or_duplicates(spark, inputs, reference, tiny_model, tmp_path):
     out = tmp_path / "killed"
     command = [sys.executable, "-m", "standpunt.pipelines.cli", "spark-predict", *inputs, "--out", str(out), "--model", str(tiny_model),
-               "--master", "local[2]", "--batch-letters", "4", "--set", "max_size_mb=1"]
+               "--master", "local[2]", "--batch-letters", "6", "--set", "max_size_mb=1"]
     # SIGKILL once batch 2's paragraphs are committed and before its letters are
     env = dict(os.environ, HF_HUB_OFFLINE="1", **{KILL_HOOK_ENV: "2"})
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
-    assert len(read_letters(out)) == 4  # batch 1 only
+    assert len(read_letters(out)) == 6  # batch 1 only
     orphans = {p["letter"] for p in read_paragraphs(out)} - {r["letter"] for r in read_letters(out)}
     assert orphans, "batch 2's paragraphs were committed without their letters"
 
-    stats = spark_predict(spark, inputs, out, config(), model=str(tiny_model), batch_letters=4)
-    assert stats.already_done == 4 and stats.ok + stats.failed == 11
+    stats = spark_predict(spark, inputs, out, config(), model=str(tiny_model), batch_letters=6)
+    assert stats.already_done == 6 and stats.ok + stats.failed == 9
     letters = [r["letter"] for r in read_letters(out)]
     assert len(letters) == len(set(letters)) == 15
     assert_same_records(out, reference)
