@@ -63,7 +63,9 @@ def run(command: list[str]) -> dict:
                     rss = child.memory_info().rss / 2**20
                 except psutil.Error:
                     continue
-                name = peaks.get(child.pid, (role(child), 0.0))[0]
+                # the role is asked each time: spark-submit's bash script execs into the JVM under the same pid
+                name = role(child)
+                name = peaks.get(child.pid, (name, 0.0))[0] if name == "gone" else name
                 peaks[child.pid] = (name, max(rss, peaks.get(child.pid, ("", 0.0))[1]))
             time.sleep(0.2)
 

@@ -23,6 +23,13 @@ def failure_counts(failures: Counter) -> str:
     return " (" + ", ".join(f"{n} {reason}" for reason, n in sorted(failures.items(), key=lambda item: (-item[1], item[0]))) + ")"
 
 
+def run_summary(stats, written: list[Path]) -> str:
+    """The closing line of predict and spark-predict: counts, rate, files."""
+    rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
+    return (f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
+            f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> {', '.join(str(p) for p in written)}")
+
+
 def _ingest_options(args: argparse.Namespace) -> IngestOptions:
     return IngestOptions(max_bytes=int(args.max_size_mb * 1024 * 1024))
 
@@ -168,14 +175,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     for item in stats.unmatched or []:
         print(f"standpunt: {item}: no letters found", file=sys.stderr)
     written = export_tables(out, args.format) if args.format else []
-    extra = "".join(f", {p}" for p in written)
-    rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
-    print(
-        f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
-        f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> "
-        f"{out / 'paragraphs.jsonl'}, {out / 'letters.jsonl'}, {out / 'run.json'}{extra}",
-        file=sys.stderr,
-    )
+    print(run_summary(stats, [out / "paragraphs.jsonl", out / "letters.jsonl", out / "run.json", *written]), file=sys.stderr)
     return 0
 
 
@@ -215,13 +215,7 @@ def cmd_spark_predict(args: argparse.Namespace) -> int:
             spark.stop()
     for item in stats.unmatched or []:
         print(f"standpunt: {item}: no letters found", file=sys.stderr)
-    rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
-    print(
-        f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
-        f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> "
-        f"{out / 'paragraphs.parquet'}, {out / 'letters.parquet'}, {out / 'run.json'}",
-        file=sys.stderr,
-    )
+    print(run_summary(stats, [out / "paragraphs.parquet", out / "letters.parquet", out / "run.json"]), file=sys.stderr)
     return 0
 
 
