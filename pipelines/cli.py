@@ -23,6 +23,13 @@ def failure_counts(failures: Counter) -> str:
     return " (" + ", ".join(f"{n} {reason}" for reason, n in sorted(failures.items(), key=lambda item: (-item[1], item[0]))) + ")"
 
 
+def run_summary(stats, written: list[Path]) -> str:
+    """The closing line of predict and spark-predict: counts, rate, files."""
+    rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
+    return (f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
+            f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> {', '.join(str(p) for p in written)}")
+
+
 def _ingest_options(args: argparse.Namespace) -> IngestOptions:
     return IngestOptions(max_bytes=int(args.max_size_mb * 1024 * 1024))
 
@@ -174,14 +181,47 @@ def cmd_predict(args: argparse.Namespace) -> int:
     for item in stats.unmatched or []:
         print(f"standpunt: {item}: no letters found", file=sys.stderr)
     written = export_tables(out, args.format) if args.format else []
-    extra = "".join(f", {p}" for p in written)
-    rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
-    print(
-        f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
-        f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> "
-        f"{out / 'paragraphs.jsonl'}, {out / 'letters.jsonl'}, {out / 'run.json'}{extra}",
-        file=sys.stderr,
-    )
+    print(run_summary(stats, [out / "paragraphs.jsonl", out / "letters.jsonl", out / "run.json", *written]), file=sys.stderr)
+    return 0
+
+
+def cmd_spark_predict(args: argparse.Namespace) -> int:
+    """predict on Apache Spark (pipelines/spark/); pyspark is imported only here."""
+    try:
+        from standpunt.pipelines.spark.predict import spark_predict
+        from standpunt.pipelines.spark.session import build_session
+    except ImportError as exc:
+        print(f"standpunt: spark-predict needs pyspark ({exc}): pip install 'standpunt[spark]'", file=sys.stderr)
+        return 2
+    from standpunt.pipelines.batch.manifest import ModelMismatchError
+    from standpunt.pipelines.batch.runner import NothingToPredict
+
+    config = _predict_config(args)
+    if config is None:
+        return 2
+    if args.batch_letters < 1:
+        print("standpunt: --batch-letters must be at least 1", file=sys.stderr)
+        return 2
+    from pyspark.sql import SparkSession
+
+    out = Path(args.out)
+    owned = SparkSession.getActiveSession() is None  # a caller's session (a notebook, a test) stays up
+    spark = build_session(args.master)
+    try:
+        stats = spark_predict(spark, args.inputs, out, config, model=args.model, batch_letters=args.batch_letters,
+                              force_new=args.force_new, log=lambda m: print(m, file=sys.stderr))
+    except (NothingToPredict, ModelMismatchError) as exc:
+        print(f"standpunt: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"standpunt: {out}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    finally:
+        if owned:
+            spark.stop()
+    for item in stats.unmatched or []:
+        print(f"standpunt: {item}: no letters found", file=sys.stderr)
+    print(run_summary(stats, [out / "paragraphs.parquet", out / "letters.parquet", out / "run.json"]), file=sys.stderr)
     return 0
 
 
@@ -244,6 +284,17 @@ def build_parser() -> argparse.ArgumentParser:
                          "into DIR/superseded-<UTC time>/")
     pr.add_argument("--no-progress", action="store_true")
     pr.set_defaults(func=cmd_predict)
+    sp = sub.add_parser("spark-predict", help="predict on Apache Spark: the same records as Parquet folders (needs the spark extra)")
+    sp.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs; local or any Hadoop filesystem URI")
+    sp.add_argument("--out", required=True, metavar="DIR", help="output folder the driver can write (a rerun with the same DIR resumes)")
+    sp.add_argument("--model", help="as for predict; shipped to the executors once")
+    sp.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
+    sp.add_argument("--batch-letters", type=int, default=500,
+                    help="letters per Spark job; each job's output is committed, so a killed run loses at most one batch's work")
+    sp.add_argument("--config", default=None, help="predict config (default configs/predict.yaml)")
+    sp.add_argument("--set", action="append", metavar="key=value", help="override one config key")
+    sp.add_argument("--force-new", action="store_true", help="as for predict")
+    sp.set_defaults(func=cmd_spark_predict)
     md = sub.add_parser("models", help="list the registered versions, the champion, the shipped default, and the model predict uses now")
     md.add_argument("--config", default=None, help="predict config whose tracking block names the registry (default configs/predict.yaml)")
     md.add_argument("--set", action="append", metavar="key=value", help="override one config key (e.g. tracking.tracking_uri=...)")

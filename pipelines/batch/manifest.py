@@ -45,8 +45,12 @@ def read_manifest(folder: Path) -> dict | None:
 
 def has_outputs(folder: Path) -> bool:
     """Whether the folder already holds labelled letters."""
-    return any((Path(folder) / name).exists() and (Path(folder) / name).stat().st_size > 0
-               for name in ("letters.jsonl", "paragraphs.jsonl"))
+    files = any((Path(folder) / name).exists() and (Path(folder) / name).stat().st_size > 0
+                for name in ("letters.jsonl", "paragraphs.jsonl"))
+    # spark-predict's tables: folders of Parquet part files
+    parts = any(path.is_dir() and any(path.glob("*.parquet"))
+                for path in (Path(folder) / "letters.parquet", Path(folder) / "paragraphs.parquet"))
+    return files or parts
 
 
 def describe(model: dict) -> str:
@@ -89,6 +93,14 @@ def set_aside(folder: Path) -> Path | None:
 
 def model_record(identity: ModelIdentity, backend: str | None, quantize: str | None) -> dict:
     return {**identity.as_dict(), "backend": backend, "quantize": quantize}
+
+
+def predictor_record(predictor, config) -> dict:
+    """run.json's `model` for a loaded Predictor under a predict config:
+    baselines use neither a backend nor a quantisation."""
+    baseline = predictor.kind == "baseline"
+    return model_record(predictor.identity, None if baseline else config.inference.backend,
+                        None if baseline else config.inference.quantize)
 
 
 def new_manifest(model: dict, config, previous: dict | None, version: str | None, commit: str | None) -> dict:

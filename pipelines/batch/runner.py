@@ -20,7 +20,7 @@ from pathlib import Path
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.loading import Predictor, resolve_model
 from standpunt.models.tracking import git_commit, standpunt_version
-from standpunt.pipelines.batch.manifest import check_resume, finish, model_record, new_manifest, set_aside, write_manifest
+from standpunt.pipelines.batch.manifest import check_resume, finish, new_manifest, predictor_record, set_aside, write_manifest
 from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
 from standpunt.pipelines.batch.pool import ReaderPool
 from standpunt.pipelines.core.errors import StandpuntError
@@ -137,9 +137,7 @@ def predict_archive(
         predictor = predictor or resolve_model(config.model, backend=config.inference.backend, quantize=config.inference.quantize,
                                                threads=config.inference.threads, batch_size=config.batch_size,
                                                registry=config.tracking)
-        baseline = predictor.kind == "baseline"
-        model = model_record(predictor.identity, None if baseline else config.inference.backend,
-                             None if baseline else config.inference.quantize)
+        model = predictor_record(predictor, config)
         if force_new:
             moved = set_aside(folder)
             if moved:

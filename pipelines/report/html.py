@@ -14,8 +14,9 @@ import json
 from html import escape
 from pathlib import Path
 
+from standpunt.pipelines.batch.outputs import LETTERS
+from standpunt.pipelines.batch.tables import read_letters, read_paragraphs
 from standpunt.pipelines.core.labels import LABELS
-from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, read_jsonl
 from standpunt.pipelines.summarize.archive import summarize_archive
 
 COLOURS = {"agree": "#2e7d32", "acknowledge": "#1565c0", "pushback": "#c62828", "none": "#9e9e9e"}
@@ -241,10 +242,10 @@ def write_summary_csv(letters: list[dict], path: Path) -> None:
 
 def write_report(folder: str | Path) -> tuple[Path, Path]:
     folder = Path(folder)
-    letters = read_jsonl(folder / LETTERS)
+    letters = read_letters(folder)  # letters.jsonl (predict) or letters.parquet/ (spark-predict)
     if not letters:
         raise FileNotFoundError(f"{folder / LETTERS}: no letters (run standpunt predict ... --out {folder} first)")
-    paragraphs = read_jsonl(folder / PARAGRAPHS)
+    paragraphs = read_paragraphs(folder)
     report = folder / "report.html"
     manifest_path = folder / "run.json"
     model = json.loads(manifest_path.read_text(encoding="utf-8")).get("model") if manifest_path.exists() else None
