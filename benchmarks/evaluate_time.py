@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine  # noqa: E402
 
@@ -27,16 +28,29 @@ def main() -> int:
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        command = [sys.executable, str(ROOT / "evaluate.py"), "--data", str(ROOT / "data/corpus/real.jsonl"),
-                   "--split", "dev", "--out", tmp, "--no-mlflow"] + (["--model", args.model] if args.model else [])
+        command = [
+            sys.executable,
+            str(ROOT / "evaluate.py"),
+            "--data",
+            str(ROOT / "data/corpus/real.jsonl"),
+            "--split",
+            "dev",
+            "--out",
+            tmp,
+            "--no-mlflow",
+        ] + (["--model", args.model] if args.model else [])
         started = time.perf_counter()
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+        result = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, HF_HUB_OFFLINE="1")
+        )
         seconds = time.perf_counter() - started
     if result.returncode:
         print(result.stderr[-2000:], file=sys.stderr)
         return result.returncode
     print(result.stdout.strip())
-    print(f"\nevaluate.py wall time: {seconds:.1f} s on {os.cpu_count()} cores ({seconds / 120:.2f} of the 2-minute target)")
+    print(
+        f"\nevaluate.py wall time: {seconds:.1f} s on {os.cpu_count()} cores ({seconds / 120:.2f} of the 2-minute target)"
+    )
     return 0
 
 

@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--hang-s", type=float, default=60.0, help="a file still being read after this long counts as a hang")
+    parser.add_argument(
+        "--hang-s", type=float, default=60.0, help="a file still being read after this long counts as a hang"
+    )
     args = parser.parse_args(argv)
     print(describe_machine(), file=sys.stderr, flush=True)
 
@@ -94,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         by_generator[generator][outcome] += 1
         outcomes[outcome] += 1
         if outcome in ("crash", "hang", "internal"):
-            crashes.append(f"{generator} {Path(path).name} ({Path(path).stat().st_size:,} bytes): {outcome} {detail}"[:300])
+            crashes.append(
+                f"{generator} {Path(path).name} ({Path(path).stat().st_size:,} bytes): {outcome} {detail}"[:300]
+            )
             print(f"  ! {crashes[-1]}", file=sys.stderr, flush=True)
         if seconds > slowest[0]:
             slowest = (seconds, f"{generator} {Path(path).name} ({Path(path).stat().st_size:,} bytes)")
@@ -151,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     crashed = outcomes["crash"] + outcomes["internal"]
     print(f"{describe_machine()}; {args.workers} workers, seed {args.seed}")
-    print(f"{done:,} files ({total_bytes / 1e6:.0f} MB) in {seconds:.0f} s ({done / seconds:.1f} files/s); "
-          f"slowest {slowest[0]:.2f} s: {slowest[1]}")
+    print(
+        f"{done:,} files ({total_bytes / 1e6:.0f} MB) in {seconds:.0f} s ({done / seconds:.1f} files/s); "
+        f"slowest {slowest[0]:.2f} s: {slowest[1]}"
+    )
     print(f"ok: {outcomes['ok']:,}")
     for reason, count in sorted(outcomes.items(), key=lambda item: (-item[1], item[0])):
         if reason not in ("ok", "crash", "internal", "hang"):
@@ -162,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     print("by generator:")
     for generator in names:
         row = by_generator[generator]
-        print(f"  {generator:16s} {sum(row.values()):5d}  " + ", ".join(f"{k} {v}" for k, v in sorted(row.items(), key=lambda item: -item[1])))
+        print(
+            f"  {generator:16s} {sum(row.values()):5d}  "
+            + ", ".join(f"{k} {v}" for k, v in sorted(row.items(), key=lambda item: -item[1]))
+        )
     for line in crashes[:20]:
         print(f"  ! {line}")
     return 1 if crashed or outcomes["hang"] else 0

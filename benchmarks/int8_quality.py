@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine  # noqa: E402
 
@@ -44,12 +45,20 @@ def main() -> int:
             timings[label] = len(texts) / (time.perf_counter() - started)
         agreement = sum(a == b for a, b in zip(predictions["fp32"], predictions["int8"])) / len(texts)
         f1 = {k: classification_metrics(gold, v)["macro_f1"] for k, v in predictions.items()}
-        results[name] = {"paragraphs": len(texts), "agreement": round(agreement, 4), "macro_f1_fp32": round(f1["fp32"], 4),
-                         "macro_f1_int8": round(f1["int8"], 4), "delta_macro_f1": round(f1["int8"] - f1["fp32"], 4),
-                         "fp32_per_s": round(timings["fp32"], 1), "int8_per_s": round(timings["int8"], 1)}
+        results[name] = {
+            "paragraphs": len(texts),
+            "agreement": round(agreement, 4),
+            "macro_f1_fp32": round(f1["fp32"], 4),
+            "macro_f1_int8": round(f1["int8"], 4),
+            "delta_macro_f1": round(f1["int8"] - f1["fp32"], 4),
+            "fp32_per_s": round(timings["fp32"], 1),
+            "int8_per_s": round(timings["int8"], 1),
+        }
         ok = agreement >= 0.99 and abs(f1["int8"] - f1["fp32"]) <= 0.01
-        print(f"{name}: {len(texts)} paragraphs, int8 agrees with fp32 on {agreement:.1%}, macro-F1 {f1['fp32']:.3f} -> {f1['int8']:.3f} "
-              f"({'keeps' if ok else 'does NOT keep'} quality); {timings['fp32']:.1f} vs {timings['int8']:.1f} paragraphs/s")
+        print(
+            f"{name}: {len(texts)} paragraphs, int8 agrees with fp32 on {agreement:.1%}, macro-F1 {f1['fp32']:.3f} -> {f1['int8']:.3f} "
+            f"({'keeps' if ok else 'does NOT keep'} quality); {timings['fp32']:.1f} vs {timings['int8']:.1f} paragraphs/s"
+        )
     print(json.dumps(results))
     return 0
 

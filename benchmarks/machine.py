@@ -7,8 +7,14 @@ import os
 import platform
 from pathlib import Path
 
-EXTENSIONS = {"avx2": "AVX2", "fma": "FMA", "avx512f": "AVX-512", "avx512_vnni": "AVX512-VNNI", "avx_vnni": "AVX-VNNI",
-              "amx_tile": "AMX"}
+EXTENSIONS = {
+    "avx2": "AVX2",
+    "fma": "FMA",
+    "avx512f": "AVX-512",
+    "avx512_vnni": "AVX512-VNNI",
+    "avx_vnni": "AVX-VNNI",
+    "amx_tile": "AMX",
+}
 
 
 def describe_machine() -> str:

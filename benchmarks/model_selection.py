@@ -31,11 +31,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from machine import describe_machine  # noqa: E402
 
-from standpunt.pipelines.core.labels import LABELS  # noqa: E402
-from standpunt.pipelines.core.corpus import read_records  # noqa: E402
-from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap  # noqa: E402
 from standpunt.models.temperature import fit_temperature, scale_scores  # noqa: E402
+from standpunt.pipelines.core.corpus import read_records  # noqa: E402
+from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.text import fold  # noqa: E402
+from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap  # noqa: E402
 from standpunt.pipelines.evaluation.calibration import reliability  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +65,10 @@ def extra_items(counterfactual: bool, synthetic_weight: float) -> list[Item]:
             out.append(Item(row["origin_letter"], fold(row["text"]), row["label"]))
     if synthetic_weight > 0:
         for record in read_records(CORPUS / "synthetic.jsonl"):
-            out += [Item("synthetic:" + record["id"], fold(p["text"]), p["label"], synthetic_weight) for p in record["paragraphs"]]
+            out += [
+                Item("synthetic:" + record["id"], fold(p["text"]), p["label"], synthetic_weight)
+                for p in record["paragraphs"]
+            ]
     return out
 
 
@@ -113,8 +116,14 @@ class CachedLora:
 
         seed_everything(self.config.train.seed)
         model = StanceModel.create(self.config.model, self.config.base_encoder)
-        fit(model, [i.text for i in train], [i.label for i in train], self.config, memo=self.memo,
-            weights=[i.weight for i in train])
+        fit(
+            model,
+            [i.text for i in train],
+            [i.label for i in train],
+            self.config,
+            memo=self.memo,
+            weights=[i.weight for i in train],
+        )
         split = first_trained_layer(self.config.model.lora_layers, self.config.model.finetune)
         logits = cached_logits(model, test, split, self.memo)
         return torch.softmax(torch.from_numpy(logits), dim=1).numpy()
@@ -132,8 +141,13 @@ CANDIDATES = {
     "lora-top4+cf": (lambda: CachedLora([TOP4, "train.epochs=4"]), True, 0.0),
     "lora-top4+cf+syn0.3": (lambda: CachedLora([TOP4, "train.epochs=4"]), True, 0.3),
     "lora-top2+cf": (lambda: CachedLora(["model.lora_layers=[10,11]", "train.epochs=4"]), True, 0.0),
-    "lora-top2-short+cf": (lambda: CachedLora(["model.lora_layers=[10,11]", "train.epochs=2", "model.max_length=128",
-                                               "model.window_overlap=32"]), True, 0.0),
+    "lora-top2-short+cf": (
+        lambda: CachedLora(
+            ["model.lora_layers=[10,11]", "train.epochs=2", "model.max_length=128", "model.window_overlap=32"]
+        ),
+        True,
+        0.0,
+    ),
 }
 
 
@@ -182,7 +196,9 @@ def calibrated(scores: np.ndarray, fold_ids: np.ndarray, gold_ids: np.ndarray) -
     return out
 
 
-def summarise(name: str, items: list[Item], runs, seconds: list[float], synthetic_weight: float, counterfactual: bool) -> dict:
+def summarise(
+    name: str, items: list[Item], runs, seconds: list[float], synthetic_weight: float, counterfactual: bool
+) -> dict:
     gold = [i.label for i in items]
     gold_ids = np.array([LABELS.index(g) for g in gold])
     f1s, push, eces, eces_cal, per_label = [], [], [], [], []
@@ -194,14 +210,23 @@ def summarise(name: str, items: list[Item], runs, seconds: list[float], syntheti
         eces.append(ece(scores, gold_ids))
         eces_cal.append(ece(calibrated(scores, fold_ids, gold_ids), gold_ids))
     first = [LABELS[j] for j in runs[0][0].argmax(axis=1)]
-    interval = letter_bootstrap([i.letter for i in items], gold, first, list(LABELS), resamples=1000, seed=13)["macro_f1"]
+    interval = letter_bootstrap([i.letter for i in items], gold, first, list(LABELS), resamples=1000, seed=13)[
+        "macro_f1"
+    ]
     return {
-        "candidate": name, "macro_f1": float(np.mean(f1s)), "macro_f1_sd": float(np.std(f1s)),
+        "candidate": name,
+        "macro_f1": float(np.mean(f1s)),
+        "macro_f1_sd": float(np.std(f1s)),
         "macro_f1_ci": [float(interval[0]), float(interval[1])],
         "per_label": {label: float(np.mean([p[label] for p in per_label])) for label in LABELS},
-        "pushback_f1": float(np.mean(push)), "ece": float(np.mean(eces)), "ece_calibrated": float(np.mean(eces_cal)),
-        "train_minutes_per_fold": float(np.mean(seconds) / 60), "synthetic_weight": synthetic_weight,
-        "counterfactual": counterfactual, "letters": len({i.letter for i in items}), "paragraphs": len(items),
+        "pushback_f1": float(np.mean(push)),
+        "ece": float(np.mean(eces)),
+        "ece_calibrated": float(np.mean(eces_cal)),
+        "train_minutes_per_fold": float(np.mean(seconds) / 60),
+        "synthetic_weight": synthetic_weight,
+        "counterfactual": counterfactual,
+        "letters": len({i.letter for i in items}),
+        "paragraphs": len(items),
     }
 
 
@@ -227,14 +252,29 @@ def log_to_mlflow(rows: list[dict], folds: int, repeats: int) -> None:
     tracking.setup(None, EXPERIMENT)
     for r in rows:
         with mlflow.start_run(run_name=r["candidate"]):
-            mlflow.log_params({"candidate": r["candidate"], "folds": folds, "repeats": repeats,
-                               "synthetic_weight": r["synthetic_weight"], "counterfactual": r["counterfactual"],
-                               "letters": r["letters"], "paragraphs": r["paragraphs"]})
-            mlflow.log_metrics({"cv_macro_f1": r["macro_f1"], "cv_macro_f1_sd": r["macro_f1_sd"],
-                                "cv_macro_f1_ci_low": r["macro_f1_ci"][0], "cv_macro_f1_ci_high": r["macro_f1_ci"][1],
-                                "cv_ece": r["ece"], "cv_ece_calibrated": r["ece_calibrated"],
-                                "train_minutes_per_fold": r["train_minutes_per_fold"],
-                                **{f"cv_{label}_f1": v for label, v in r["per_label"].items()}})
+            mlflow.log_params(
+                {
+                    "candidate": r["candidate"],
+                    "folds": folds,
+                    "repeats": repeats,
+                    "synthetic_weight": r["synthetic_weight"],
+                    "counterfactual": r["counterfactual"],
+                    "letters": r["letters"],
+                    "paragraphs": r["paragraphs"],
+                }
+            )
+            mlflow.log_metrics(
+                {
+                    "cv_macro_f1": r["macro_f1"],
+                    "cv_macro_f1_sd": r["macro_f1_sd"],
+                    "cv_macro_f1_ci_low": r["macro_f1_ci"][0],
+                    "cv_macro_f1_ci_high": r["macro_f1_ci"][1],
+                    "cv_ece": r["ece"],
+                    "cv_ece_calibrated": r["ece_calibrated"],
+                    "train_minutes_per_fold": r["train_minutes_per_fold"],
+                    **{f"cv_{label}_f1": v for label, v in r["per_label"].items()},
+                }
+            )
 
 
 def main() -> int:
@@ -248,8 +288,11 @@ def main() -> int:
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     items = real_items([Path(p) for p in args.data])
-    print(f"{len({i.letter for i in items})} real letters, {len(items)} paragraphs; "
-          f"{args.repeats} x {args.folds}-fold grouped by letter", flush=True)
+    print(
+        f"{len({i.letter for i in items})} real letters, {len(items)} paragraphs; "
+        f"{args.repeats} x {args.folds}-fold grouped by letter",
+        flush=True,
+    )
     rows = []
     for name in args.candidates.split(","):
         if name not in CANDIDATES:

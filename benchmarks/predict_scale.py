@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine  # noqa: E402
 
@@ -40,13 +41,29 @@ def run(size: int, model: str | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         archive, out = Path(tmp) / "archive", Path(tmp) / "out"
         make_archive(archive, size)
-        command = [sys.executable, "-c", "import sys, resource; from standpunt.pipelines.cli import main; code = main(sys.argv[1:]); "
-                   "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
-                   "predict", str(archive), "--out", str(out), "--no-progress"] + (["--model", model] if model else [])
+        command = [
+            sys.executable,
+            "-c",
+            "import sys, resource; from standpunt.pipelines.cli import main; code = main(sys.argv[1:]); "
+            "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
+            "predict",
+            str(archive),
+            "--out",
+            str(out),
+            "--no-progress",
+        ] + (["--model", model] if model else [])
         started = time.perf_counter()
-        errors = (Path(tmp) / "stderr.log").open("w+")  # a file, not a pipe: failed letters cannot fill it and stall the run
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True,
-                                   env=dict(os.environ, HF_HUB_OFFLINE="1"))
+        errors = (Path(tmp) / "stderr.log").open(
+            "w+"
+        )  # a file, not a pipe: failed letters cannot fill it and stall the run
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env=dict(os.environ, HF_HUB_OFFLINE="1"),
+        )
         first = None
         paragraphs_file = out / "paragraphs.jsonl"
         while process.poll() is None:
@@ -61,8 +78,15 @@ def run(size: int, model: str | None) -> dict:
         errors.close()
         peak_kb = int(next(line.split()[1] for line in stdout.splitlines() if line.startswith("PEAK_KB")))
         paragraphs = sum(1 for _ in paragraphs_file.open())
-    return {"letters": size, "paragraphs": paragraphs, "seconds": round(seconds, 1), "letters_per_s": round(size / seconds, 2),
-            "paragraphs_per_s": round(paragraphs / seconds, 1), "cold_start_s": round(first or seconds, 1), "peak_mb": round(peak_kb / 1024)}
+    return {
+        "letters": size,
+        "paragraphs": paragraphs,
+        "seconds": round(seconds, 1),
+        "letters_per_s": round(size / seconds, 2),
+        "paragraphs_per_s": round(paragraphs / seconds, 1),
+        "cold_start_s": round(first or seconds, 1),
+        "peak_mb": round(peak_kb / 1024),
+    }
 
 
 def main() -> int:
@@ -74,9 +98,13 @@ def main() -> int:
     rows = [run(size, args.model) for size in args.sizes]
     print(f"{'letters':>8} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'peak MB':>8}")
     for r in rows:
-        print(f"{r['letters']:>8} {r['paragraphs']:>10} {r['seconds']:>8} {r['letters_per_s']:>9} {r['paragraphs_per_s']:>12} {r['peak_mb']:>8}")
+        print(
+            f"{r['letters']:>8} {r['paragraphs']:>10} {r['seconds']:>8} {r['letters_per_s']:>9} {r['paragraphs_per_s']:>12} {r['peak_mb']:>8}"
+        )
     if len(rows) > 1:
-        print(f"peak memory ratio {rows[-1]['letters']} vs {rows[0]['letters']} letters: {rows[-1]['peak_mb'] / rows[0]['peak_mb']:.2f}")
+        print(
+            f"peak memory ratio {rows[-1]['letters']} vs {rows[0]['letters']} letters: {rows[-1]['peak_mb'] / rows[0]['peak_mb']:.2f}"
+        )
     print(json.dumps(rows))
     return 0
 

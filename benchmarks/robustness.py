@@ -36,7 +36,9 @@ def main() -> int:
         got = labels[2 * n], labels[2 * n + 1]
         ok = got == (pair["a"]["label"], pair["b"]["label"])
         passed += ok
-        print(f"{'pass' if ok else 'FAIL'}  {pair['rule']}: expected {pair['a']['label']}/{pair['b']['label']}, got {got[0]}/{got[1]}")
+        print(
+            f"{'pass' if ok else 'FAIL'}  {pair['rule']}: expected {pair['a']['label']}/{pair['b']['label']}, got {got[0]}/{got[1]}"
+        )
     print(f"{predictor.name}: {passed} of {len(pairs)} pairs pass")
     return 0
 

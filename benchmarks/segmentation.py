@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from standpunt.pipelines.alignment import FOUND_F1, SegmentationScore, score_segmentation, token_f1  # noqa: E402
 from standpunt.pipelines.core.text import fold  # noqa: E402
 from standpunt.pipelines.segment import segment_text  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine  # noqa: E402
 
@@ -41,7 +42,9 @@ def run(path: Path, errors: int) -> dict:
         naive += score_segmentation(gold, blank_line_split(record["text"]))
         if shown < errors and (score.gold_found < score.gold or score.predicted_matched < score.predicted):
             shown += 1
-            print(f"--- {record['id']}: found {score.gold_found}/{score.gold}, matched {score.predicted_matched}/{score.predicted}")
+            print(
+                f"--- {record['id']}: found {score.gold_found}/{score.gold}, matched {score.predicted_matched}/{score.predicted}"
+            )
             for g in gold:
                 if not any(token_f1(g, p) >= FOUND_F1 for p in predicted):
                     print(f"   MISSED  {g[:150]!r}")
@@ -66,7 +69,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     print(describe_machine(), flush=True)
-    results = [run(args.corpus / name, args.errors) for name in ("real.jsonl", "synthetic.jsonl", "synthetic_genres.jsonl")]
+    results = [
+        run(args.corpus / name, args.errors) for name in ("real.jsonl", "synthetic.jsonl", "synthetic_genres.jsonl")
+    ]
     if args.json:
         print(json.dumps(results, indent=2))
         return

@@ -48,8 +48,14 @@ def run(command: list[str]) -> dict:
     peaks: dict[int, tuple[str, float]] = {}
     done = threading.Event()
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, HF_HUB_OFFLINE="1"),
+    )
 
     def sample() -> None:
         root = psutil.Process(process.pid)
@@ -80,7 +86,11 @@ def run(command: list[str]) -> dict:
     by_role: dict[str, list[float]] = {}
     for name, peak in peaks.values():
         by_role.setdefault(name, []).append(round(peak))
-    return {"seconds": round(seconds, 1), "peaks_mb": {k: sorted(v, reverse=True) for k, v in by_role.items()}, "log": stderr}
+    return {
+        "seconds": round(seconds, 1),
+        "peaks_mb": {k: sorted(v, reverse=True) for k, v in by_role.items()},
+        "log": stderr,
+    }
 
 
 def main() -> int:
@@ -97,8 +107,20 @@ def main() -> int:
         archive = Path(tmp) / "archive"
         make_archive(archive, args.letters)
         predict = run(cli + ["predict", str(archive), "--out", str(Path(tmp) / "predict"), "--no-progress"] + model)
-        spark = run(cli + ["spark-predict", str(archive), "--out", str(Path(tmp) / "spark"), "--master", args.master,
-                           "--batch-letters", str(args.batch_letters)] + model)
+        spark = run(
+            cli
+            + [
+                "spark-predict",
+                str(archive),
+                "--out",
+                str(Path(tmp) / "spark"),
+                "--master",
+                args.master,
+                "--batch-letters",
+                str(args.batch_letters),
+            ]
+            + model
+        )
         manifest = json.loads((Path(tmp) / "spark" / "run.json").read_text())
         predict_manifest = json.loads((Path(tmp) / "predict" / "run.json").read_text())
     paragraphs = manifest["counts"]["paragraphs"]
@@ -112,19 +134,36 @@ def main() -> int:
     rows = []
     for name, result, m in (("predict", predict, predict_manifest), (f"spark-predict {args.master}", spark, manifest)):
         seconds = result["seconds"]
-        rows.append({"engine": name, "letters": args.letters, "paragraphs": paragraphs, "seconds": seconds,
-                     "letters_per_s": round(args.letters / seconds, 2), "paragraphs_per_s": round(paragraphs / seconds, 1),
-                     "run_json_seconds": span(m), "peaks_mb": result["peaks_mb"]})
-    print(f"{'engine':<24} {'letters':>7} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'run.json s':>10}")
+        rows.append(
+            {
+                "engine": name,
+                "letters": args.letters,
+                "paragraphs": paragraphs,
+                "seconds": seconds,
+                "letters_per_s": round(args.letters / seconds, 2),
+                "paragraphs_per_s": round(paragraphs / seconds, 1),
+                "run_json_seconds": span(m),
+                "peaks_mb": result["peaks_mb"],
+            }
+        )
+    print(
+        f"{'engine':<24} {'letters':>7} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'run.json s':>10}"
+    )
     for r in rows:
-        print(f"{r['engine']:<24} {r['letters']:>7} {r['paragraphs']:>10} {r['seconds']:>8} {r['letters_per_s']:>9} "
-              f"{r['paragraphs_per_s']:>12} {r['run_json_seconds']:>10}")
+        print(
+            f"{r['engine']:<24} {r['letters']:>7} {r['paragraphs']:>10} {r['seconds']:>8} {r['letters_per_s']:>9} "
+            f"{r['paragraphs_per_s']:>12} {r['run_json_seconds']:>10}"
+        )
     for r in rows:
         print(f"{r['engine']}: peak resident memory per process (MB): {r['peaks_mb']}")
     workers = rows[1]["peaks_mb"].get("python worker", [])
-    print(f"peak per Python worker (executor side): {max(workers) if workers else 'n/a'} MB over {len(workers)} worker processes")
-    print(f"Spark overhead: {rows[1]['seconds'] / rows[0]['seconds']:.2f}x predict's wall time "
-          f"({rows[1]['run_json_seconds'] / rows[0]['run_json_seconds']:.2f}x between run.json's start and finish)")
+    print(
+        f"peak per Python worker (executor side): {max(workers) if workers else 'n/a'} MB over {len(workers)} worker processes"
+    )
+    print(
+        f"Spark overhead: {rows[1]['seconds'] / rows[0]['seconds']:.2f}x predict's wall time "
+        f"({rows[1]['run_json_seconds'] / rows[0]['run_json_seconds']:.2f}x between run.json's start and finish)"
+    )
     print(json.dumps(rows))
     return 0
 

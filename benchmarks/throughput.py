@@ -23,6 +23,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine  # noqa: E402
 
@@ -47,8 +48,16 @@ def random_model(tokenizer_dir: str, device: str):
     from standpunt.models.classifier import StanceClassifier
     from standpunt.pipelines.core.labels import LABELS
 
-    config = BertConfig(vocab_size=250037, hidden_size=384, num_hidden_layers=12, num_attention_heads=12,
-                        intermediate_size=1536, max_position_embeddings=512, type_vocab_size=2, pad_token_id=1)
+    config = BertConfig(
+        vocab_size=250037,
+        hidden_size=384,
+        num_hidden_layers=12,
+        num_attention_heads=12,
+        intermediate_size=1536,
+        max_position_embeddings=512,
+        type_vocab_size=2,
+        pad_token_id=1,
+    )
     torch.manual_seed(0)
     classifier = StanceClassifier(BertModel(config, add_pooling_layer=False), 384).eval().to(device)
     settings = {"labels": list(LABELS), "max_length": 256, "window_overlap": 64, "prefix": "passage: "}
@@ -91,7 +100,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--plain-share", type=float, default=0.25, help="share of the paragraphs the (slow) plain loop runs per round")
+    parser.add_argument(
+        "--plain-share", type=float, default=0.25, help="share of the paragraphs the (slow) plain loop runs per round"
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--random-weights", action="store_true")
     parser.add_argument("--tokenizer", help="tokenizer folder (with --random-weights)")
@@ -156,21 +167,33 @@ def main() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "device": args.device if args.device == "cpu" else torch.cuda.get_device_name(),
-        "cores": os.cpu_count(), "paragraphs": len(texts), "rounds": args.rounds, "engine": engine,
-        "plain_per_s": round(plain, 1), "standpunt_per_s": round(fast_rate, 1), "ratio": round(fast_rate / plain, 2),
-        "rounds_plain": [round(r, 1) for r in rates["plain"]], "rounds_standpunt": [round(r, 1) for r in rates["standpunt"]],
+        "cores": os.cpu_count(),
+        "paragraphs": len(texts),
+        "rounds": args.rounds,
+        "engine": engine,
+        "plain_per_s": round(plain, 1),
+        "standpunt_per_s": round(fast_rate, 1),
+        "ratio": round(fast_rate / plain, 2),
+        "rounds_plain": [round(r, 1) for r in rates["plain"]],
+        "rounds_standpunt": [round(r, 1) for r in rates["standpunt"]],
         # each round runs (a) then (b) back to back, so its ratio is paired against drift in the machine's speed
         "ratio_per_round": [round(b / a, 2) for a, b in zip(rates["plain"], rates["standpunt"])],
         "peak_mb_this_process": round(peak),
     }
-    print(f"(a) plain loop, one paragraph at a time, fp32: {result['plain_per_s']} paragraphs/s (median of {args.rounds} rounds)")
+    print(
+        f"(a) plain loop, one paragraph at a time, fp32: {result['plain_per_s']} paragraphs/s (median of {args.rounds} rounds)"
+    )
     print(f"(b) standpunt ({engine}): {result['standpunt_per_s']} paragraphs/s")
-    print(f"ratio (b)/(a): {result['ratio']} (per round: {', '.join(map(str, result['ratio_per_round']))}); "
-          f"peak memory of this process: {result['peak_mb_this_process']} MB")
+    print(
+        f"ratio (b)/(a): {result['ratio']} (per round: {', '.join(map(str, result['ratio_per_round']))}); "
+        f"peak memory of this process: {result['peak_mb_this_process']} MB"
+    )
     if e2e is not None:
         result["end_to_end"] = e2e
-        print(f"standpunt predict end to end, {e2e['letters']} letters / {e2e['paragraphs']} paragraphs: "
-              f"{e2e['paragraphs_per_s']} paragraphs/s, cold start to first paragraph {e2e['cold_start_s']} s, peak {e2e['peak_mb']} MB")
+        print(
+            f"standpunt predict end to end, {e2e['letters']} letters / {e2e['paragraphs']} paragraphs: "
+            f"{e2e['paragraphs_per_s']} paragraphs/s, cold start to first paragraph {e2e['cold_start_s']} s, peak {e2e['peak_mb']} MB"
+        )
     print(json.dumps(result))
     return 0
 

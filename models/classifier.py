@@ -35,8 +35,12 @@ def apply_lora(encoder: nn.Module, r: int, alpha: int, dropout: float, targets: 
     from peft import LoraConfig, get_peft_model
 
     config = LoraConfig(
-        r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=list(targets),
-        layers_to_transform=list(layers) if layers is not None else None, bias="none",
+        r=r,
+        lora_alpha=alpha,
+        lora_dropout=dropout,
+        target_modules=list(targets),
+        layers_to_transform=list(layers) if layers is not None else None,
+        bias="none",
     )
     return get_peft_model(encoder, config), config
 

@@ -80,7 +80,7 @@ class Combination:
         return path
 
     @classmethod
-    def load(cls, folder: str | Path) -> "Combination | None":
+    def load(cls, folder: str | Path) -> Combination | None:
         """The folder's combination, or None for a transformer-only folder."""
         from safetensors import safe_open
 
@@ -92,13 +92,23 @@ class Combination:
             arrays = {key: handle.get_tensor(key) for key in handle.keys()}
         if json.loads(metadata["labels"]) != list(LABELS):
             raise ValueError(f"{path}: written for labels {metadata['labels']}, this version has {list(LABELS)}")
-        cue = CueScorer({k[4:]: v for k, v in arrays.items() if k.startswith("cue.")},
-                        {k[4:]: v for k, v in metadata.items() if k.startswith("cue.")})
+        cue = CueScorer(
+            {k[4:]: v for k, v in arrays.items() if k.startswith("cue.")},
+            {k[4:]: v for k, v in metadata.items() if k.startswith("cue.")},
+        )
         return cls(cue, arrays["stack.weights"], arrays["stack.bias"], float(metadata["temperature"]))
 
 
-def cross_fitted_cue_scores(texts: list[str], labels: list[str], letters: list[str], extra_texts: list[str],
-                            extra_labels: list[str], extra_letters: list[str], folds: int = 5, seed: int = 13) -> np.ndarray:
+def cross_fitted_cue_scores(
+    texts: list[str],
+    labels: list[str],
+    letters: list[str],
+    extra_texts: list[str],
+    extra_labels: list[str],
+    extra_letters: list[str],
+    folds: int = 5,
+    seed: int = 13,
+) -> np.ndarray:
     """Cue-model scores for every paragraph from a model that did not train on
     its letter (grouped k-fold), so the stacker learns how far to trust it on
     unseen letters. `extra_*` (e.g. counterfactual edits, keyed by the letter
@@ -113,13 +123,17 @@ def cross_fitted_cue_scores(texts: list[str], labels: list[str], letters: list[s
         if not test:
             continue
         extra = [n for n, letter in enumerate(extra_letters) if fold_of.get(letter, -1) != k]
-        model = HybridBaseline().fit([texts[n] for n in train] + [extra_texts[n] for n in extra],
-                                     [labels[n] for n in train] + [extra_labels[n] for n in extra])
+        model = HybridBaseline().fit(
+            [texts[n] for n in train] + [extra_texts[n] for n in extra],
+            [labels[n] for n in train] + [extra_labels[n] for n in extra],
+        )
         scores[test] = model.predict([texts[n] for n in test]).scores
     return scores
 
 
-def fit_stacker(cue_scores: np.ndarray, transformer_scores: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
+def fit_stacker(
+    cue_scores: np.ndarray, transformer_scores: np.ndarray, labels: list[str]
+) -> tuple[np.ndarray, np.ndarray, float]:
     """(weights, bias, temperature) over out-of-sample scores of both models.
     Class-balanced, because pushback is rare and matters most to analysts;
     the temperature then restores calibrated probabilities (fitted on the same
@@ -149,12 +163,20 @@ class Paragraphs:
     labels: list[str]
     letters: list[str]
 
-    def take(self, rows: list[int]) -> "Paragraphs":
-        return Paragraphs([self.texts[n] for n in rows], [self.labels[n] for n in rows], [self.letters[n] for n in rows])
+    def take(self, rows: list[int]) -> Paragraphs:
+        return Paragraphs(
+            [self.texts[n] for n in rows], [self.labels[n] for n in rows], [self.letters[n] for n in rows]
+        )
 
 
-def fit_combination(transformer_predict, real: Paragraphs, trained_letters: set[str], extra: Paragraphs | None = None,
-                    folds: int = 5, seed: int = 13) -> tuple[Combination, dict]:
+def fit_combination(
+    transformer_predict,
+    real: Paragraphs,
+    trained_letters: set[str],
+    extra: Paragraphs | None = None,
+    folds: int = 5,
+    seed: int = 13,
+) -> tuple[Combination, dict]:
     """The combination for a trained transformer, and how well it does.
 
     The stacker must learn how far to trust each model on letters it has not
@@ -171,10 +193,13 @@ def fit_combination(transformer_predict, real: Paragraphs, trained_letters: set[
     heldout = [n for n, letter in enumerate(real.letters) if letter not in trained_letters]
     held = real.take(heldout)
     if len(set(held.letters)) < 2 * folds:
-        raise ValueError(f"only {len(set(held.letters))} real letters the transformer did not train on; "
-                         f"the combination needs at least {2 * folds}")
-    cue = cross_fitted_cue_scores(real.texts, real.labels, real.letters, extra.texts, extra.labels, extra.letters,
-                                  folds, seed)[heldout]
+        raise ValueError(
+            f"only {len(set(held.letters))} real letters the transformer did not train on; "
+            f"the combination needs at least {2 * folds}"
+        )
+    cue = cross_fitted_cue_scores(
+        real.texts, real.labels, real.letters, extra.texts, extra.labels, extra.letters, folds, seed
+    )[heldout]
     transformer = np.asarray(transformer_predict(held.texts).scores, dtype=np.float64)
 
     order = sorted(set(held.letters))
@@ -184,18 +209,31 @@ def fit_combination(transformer_predict, real: Paragraphs, trained_letters: set[
     combined = np.zeros_like(cue)
     for k in range(folds):
         rest = fold_ids != k
-        weights, bias, temperature = fit_stacker(cue[rest], transformer[rest], [held.labels[n] for n in np.flatnonzero(rest)])
-        combined[~rest] = scale_scores(softmax(stack_features(cue[~rest], transformer[~rest]) @ weights.T + bias), temperature)
+        weights, bias, temperature = fit_stacker(
+            cue[rest], transformer[rest], [held.labels[n] for n in np.flatnonzero(rest)]
+        )
+        combined[~rest] = scale_scores(
+            softmax(stack_features(cue[~rest], transformer[~rest]) @ weights.T + bias), temperature
+        )
 
     def scored(scores: np.ndarray) -> dict:
         metrics = classification_metrics(held.labels, [LABELS[i] for i in scores.argmax(axis=1)])
-        return {"macro_f1": metrics["macro_f1"], **{f"{label}_f1": metrics["per_label"][label]["f1"] for label in LABELS}}
+        return {
+            "macro_f1": metrics["macro_f1"],
+            **{f"{label}_f1": metrics["per_label"][label]["f1"] for label in LABELS},
+        }
 
     report = {
-        "heldout_letters": len(set(held.letters)), "heldout_paragraphs": len(held.texts), "folds": folds,
+        "heldout_letters": len(set(held.letters)),
+        "heldout_paragraphs": len(held.texts),
+        "folds": folds,
         "lexicon": scored(LexiconBaseline().predict(held.texts).scores),
-        "transformer": scored(transformer), "cue_model": scored(cue), "combination": scored(combined),
-        "combination_scores": combined.tolist(), "heldout_labels": held.labels, "heldout_letter_ids": held.letters,
+        "transformer": scored(transformer),
+        "cue_model": scored(cue),
+        "combination": scored(combined),
+        "combination_scores": combined.tolist(),
+        "heldout_labels": held.labels,
+        "heldout_letter_ids": held.letters,
     }
     weights, bias, temperature = fit_stacker(cue, transformer, held.labels)
     final = HybridBaseline().fit(real.texts + extra.texts, real.labels + extra.labels)

@@ -10,8 +10,13 @@ from standpunt.models.baselines import BASELINES, make_baseline
 from standpunt.models.metrics import classification_metrics
 
 
-def compare_baselines(train_texts: list[str], train_labels: list[str], texts: list[str], gold: list[str],
-                      names: Iterable[str] = tuple(BASELINES)) -> dict[str, dict]:
+def compare_baselines(
+    train_texts: list[str],
+    train_labels: list[str],
+    texts: list[str],
+    gold: list[str],
+    names: Iterable[str] = tuple(BASELINES),
+) -> dict[str, dict]:
     """name -> classification_metrics of each named baseline, fitted on the
     training paragraphs (the lexicon fits on nothing) and scored on `texts`."""
     return {

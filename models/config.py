@@ -82,7 +82,10 @@ def _check(config: Config, where: str) -> None:
     checks = [
         (0 < config.data.dev_fraction < 1, "data.dev_fraction must lie between 0 and 1"),
         (16 <= config.model.max_length <= 512, "model.max_length must lie between 16 and 512"),
-        (0 <= config.model.window_overlap < config.model.max_length // 2, "model.window_overlap must be below half of model.max_length"),
+        (
+            0 <= config.model.window_overlap < config.model.max_length // 2,
+            "model.window_overlap must be below half of model.max_length",
+        ),
         (config.train.epochs >= 1, "train.epochs must be at least 1"),
         (config.train.batch_size >= 1, "train.batch_size must be at least 1"),
         (config.train.learning_rate > 0 and config.train.head_learning_rate > 0, "learning rates must be positive"),

@@ -29,7 +29,9 @@ class CueScorer:
         self.cue_weight = float(settings["cue_weight"])
         self.idf = np.asarray(arrays["idf"], dtype=np.float64)
         classes = json.loads(settings["classes"])
-        if arrays["coef"].shape[0] != len(classes):  # scikit-learn keeps one row for two classes (a logistic, not a softmax)
+        if arrays["coef"].shape[0] != len(
+            classes
+        ):  # scikit-learn keeps one row for two classes (a logistic, not a softmax)
             raise ValueError(f"a cue model needs at least three labels to score with a softmax, this one has {classes}")
         # rows of the coefficients in LABELS order (a label absent from training never wins)
         self.coef = np.zeros((len(LABELS), arrays["coef"].shape[1]))
@@ -56,6 +58,8 @@ class CueScorer:
     def predict(self, texts: list[str]) -> Prediction:
         if not texts:
             return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
-        features = np.array([np.concatenate([self._words(t), np.asarray(cue_features(t)) * self.cue_weight]) for t in texts])
+        features = np.array(
+            [np.concatenate([self._words(t), np.asarray(cue_features(t)) * self.cue_weight]) for t in texts]
+        )
         scores = softmax(features @ self.coef.T + self.intercept)
         return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)

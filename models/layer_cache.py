@@ -36,8 +36,14 @@ def _bidirectional_mask(bert, hidden: torch.Tensor, mask: torch.Tensor):
 
 
 @torch.no_grad()
-def frozen_states(classifier: StanceClassifier, windows: list[list[int]], split: int, pad_id: int,
-                  batch_size: int = 32, memo: dict | None = None) -> list[torch.Tensor]:
+def frozen_states(
+    classifier: StanceClassifier,
+    windows: list[list[int]],
+    split: int,
+    pad_id: int,
+    batch_size: int = 32,
+    memo: dict | None = None,
+) -> list[torch.Tensor]:
     """Hidden states after the first `split` layers, one [tokens, hidden] tensor per window.
 
     `memo` (window tokens -> states) carries them across models that share the
@@ -83,7 +89,7 @@ def top_logits(classifier: StanceClassifier, states: list[torch.Tensor], split: 
 
 
 @torch.no_grad()
-def cached_logits(model, texts: list[str], split: int, memo: dict) -> "np.ndarray":
+def cached_logits(model, texts: list[str], split: int, memo: dict) -> np.ndarray:
     """Paragraph logits (windows averaged) through the cached lower layers:
     in cross-validation the test paragraphs' frozen layers run once for all folds."""
     from standpunt.models.windows import windowed_logits

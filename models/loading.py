@@ -15,17 +15,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import numpy as np
-
 from standpunt.models.baselines import BASELINES, make_baseline
 from standpunt.models.combination import Combination
 from standpunt.models.identity import ModelIdentity, baseline_sha256, recorded_dev_macro_f1, weights_sha256
-from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.model_folder import CONFIG, WEIGHTS, ModelFolder
 from standpunt.models.prediction import Prediction
-from standpunt.pipelines.core.tracking import RegistrySettings, sqlite_path
 from standpunt.pipelines.core.errors import StandpuntError
 from standpunt.pipelines.core.paths import ROOT
+from standpunt.pipelines.core.tracking import RegistrySettings, sqlite_path
 
 SHIPPED_MODEL = ROOT / "models" / "default"
 DEFAULT_MODEL_URI = RegistrySettings().default_uri
@@ -52,7 +49,7 @@ def _model_version(uri: str):
     (raises MlflowException when there is none)."""
     from mlflow import MlflowClient
 
-    name, _, alias = uri[len("models:/"):].partition("@")
+    name, _, alias = uri[len("models:/") :].partition("@")
     if alias:
         return MlflowClient().get_model_version_by_alias(name, alias)
     name, _, number = name.partition("/")
@@ -70,10 +67,13 @@ def _sqlite_has(database: Path, uri: str) -> bool | None:
     """Ask a local MLflow SQLite store directly whether it holds what a
     models:/ URI names: importing mlflow costs seconds of every cold start.
     None: the file is not a store this query understands (let mlflow decide)."""
-    name, _, alias = uri[len("models:/"):].partition("@")
+    name, _, alias = uri[len("models:/") :].partition("@")
     if alias:
-        query = ("SELECT 1 FROM registered_model_aliases a JOIN model_versions v ON v.name = a.name AND v.version = a.version "
-                 "WHERE a.name = ? AND a.alias = ?", (name, alias))
+        query = (
+            "SELECT 1 FROM registered_model_aliases a JOIN model_versions v ON v.name = a.name AND v.version = a.version "
+            "WHERE a.name = ? AND a.alias = ?",
+            (name, alias),
+        )
     else:
         name, _, number = name.partition("/")
         if not number.isdigit():
@@ -133,7 +133,9 @@ def _model_folder_at(location: str) -> Path | None:
     from mlflow.exceptions import MlflowException
 
     try:
-        mlmodel = yaml.safe_load(Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/MLmodel")).read_text())
+        mlmodel = yaml.safe_load(
+            Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/MLmodel")).read_text()
+        )
         relative = mlmodel["flavors"]["python_function"]["artifacts"]["model_dir"]["path"]
         folder = Path(mlflow.artifacts.download_artifacts(artifact_uri=f"{location}/{relative}"))
     except (MlflowException, KeyError, TypeError, OSError):
@@ -146,7 +148,9 @@ def _registered_model_folder(version) -> Path | None:
     from mlflow.exceptions import MlflowException
 
     try:
-        location = MlflowClient().get_logged_model(version.source.rstrip("/").split("/")[-1]).artifact_location.rstrip("/")
+        location = (
+            MlflowClient().get_logged_model(version.source.rstrip("/").split("/")[-1]).artifact_location.rstrip("/")
+        )
     except (MlflowException, AttributeError):
         return None
     return _model_folder_at(location)
@@ -175,8 +179,15 @@ def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | 
     return predict, (model.metrics or {}).get("git_commit")
 
 
-def _registry_predictor(given: str | None, uri: str, settings: RegistrySettings, backend: str, quantize: str,
-                        threads: int | None, batch_size: int) -> Predictor:
+def _registry_predictor(
+    given: str | None,
+    uri: str,
+    settings: RegistrySettings,
+    backend: str,
+    quantize: str,
+    threads: int | None,
+    batch_size: int,
+) -> Predictor:
     from mlflow.exceptions import MlflowException
 
     tracking_uri = settings.uri()
@@ -195,8 +206,18 @@ def _registry_predictor(given: str | None, uri: str, settings: RegistrySettings,
     if folder is None:
         raise ModelSpecError(f"{uri}: holds no Standpunt model folder ({CONFIG} + {WEIGHTS}) at {tracking_uri}")
     predict, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
-    identity = ModelIdentity(given, uri, "registry", weights_sha256(folder), "safetensors", registered, version, aliases,
-                             recorded_dev_macro_f1(folder), str(folder))
+    identity = ModelIdentity(
+        given,
+        uri,
+        "registry",
+        weights_sha256(folder),
+        "safetensors",
+        registered,
+        version,
+        aliases,
+        recorded_dev_macro_f1(folder),
+        str(folder),
+    )
     return Predictor(uri, "registry", version, predict, identity)
 
 
@@ -218,13 +239,19 @@ def _baseline_predictor(given: str | None, name: str, training: tuple[list[str],
         training = training_paragraphs()
     texts, labels = training
     baseline = make_baseline(name, texts, labels)
-    identity = ModelIdentity(given, name, "baseline", baseline_sha256(name, list(texts), list(labels)), "baseline+training-data")
+    identity = ModelIdentity(
+        given, name, "baseline", baseline_sha256(name, list(texts), list(labels)), "baseline+training-data"
+    )
     return Predictor(name, "baseline", None, baseline.predict, identity)
 
 
 def resolve_model(
-    spec: str | None, baseline_training: tuple[list[str], list[str]] | None = None,
-    backend: str = "torch", quantize: str = "none", threads: int | None = None, batch_size: int = 32,
+    spec: str | None,
+    baseline_training: tuple[list[str], list[str]] | None = None,
+    backend: str = "torch",
+    quantize: str = "none",
+    threads: int | None = None,
+    batch_size: int = 32,
     registry: RegistrySettings | None = None,
 ) -> Predictor:
     """Load what --model names. Baselines train on `baseline_training`
@@ -240,8 +267,16 @@ def resolve_model(
     folder = Path(resolved)
     if folder.is_dir():
         predict, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
-        identity = ModelIdentity(spec, str(folder), "folder", weights_sha256(folder), "safetensors",
-                                 dev_macro_f1=recorded_dev_macro_f1(folder), folder=str(folder))
+        identity = ModelIdentity(
+            spec,
+            str(folder),
+            "folder",
+            weights_sha256(folder),
+            "safetensors",
+            dev_macro_f1=recorded_dev_macro_f1(folder),
+            folder=str(folder),
+        )
         return Predictor(str(folder), "folder", commit, predict, identity)
-    raise ModelSpecError(f"{resolved}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})")
-
+    raise ModelSpecError(
+        f"{resolved}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})"
+    )

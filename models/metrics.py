@@ -9,10 +9,18 @@ from standpunt.pipelines.core.labels import LABELS
 
 
 def classification_metrics(gold: list[str], predicted: list[str], labels: tuple[str, ...] = LABELS) -> dict:
-    from sklearn.metrics import accuracy_score, cohen_kappa_score, confusion_matrix, f1_score, precision_recall_fscore_support
+    from sklearn.metrics import (
+        accuracy_score,
+        cohen_kappa_score,
+        confusion_matrix,
+        f1_score,
+        precision_recall_fscore_support,
+    )
 
     present = [label for label in labels if label in set(gold)]
-    precision, recall, f1, support = precision_recall_fscore_support(gold, predicted, labels=list(labels), zero_division=0)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        gold, predicted, labels=list(labels), zero_division=0
+    )
     return {
         "n": len(gold),
         "accuracy": float(accuracy_score(gold, predicted)) if gold else 0.0,
@@ -43,6 +51,13 @@ def confusion_figure(confusion: list[list[int]], labels: tuple[str, ...], title:
     ax.set_title(title)
     for i in range(matrix.shape[0]):
         for j in range(matrix.shape[1]):
-            ax.text(j, i, str(matrix[i, j]), ha="center", va="center", color="white" if matrix[i, j] > matrix.max() / 2 else "black")
+            ax.text(
+                j,
+                i,
+                str(matrix[i, j]),
+                ha="center",
+                va="center",
+                color="white" if matrix[i, j] > matrix.max() / 2 else "black",
+            )
     fig.tight_layout()
     return fig

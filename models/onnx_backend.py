@@ -129,18 +129,36 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
     try:
         plain = scratch / "plain.onnx"
         ids = torch.ones((2, 16), dtype=torch.long)
-        axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}, "logits": {0: "batch"}}
+        axes = {
+            "input_ids": {0: "batch", 1: "tokens"},
+            "attention_mask": {0: "batch", 1: "tokens"},
+            "logits": {0: "batch"},
+        }
         with torch.inference_mode(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer notes about shapes; the export is checked by tests
-            torch.onnx.export(classifier, (ids, torch.ones_like(ids)), str(plain), input_names=["input_ids", "attention_mask"],
-                              output_names=["logits"], dynamic_axes=axes, opset_version=ONNX_OPSET, dynamo=False)
+            torch.onnx.export(
+                classifier,
+                (ids, torch.ones_like(ids)),
+                str(plain),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["logits"],
+                dynamic_axes=axes,
+                opset_version=ONNX_OPSET,
+                dynamo=False,
+            )
         options = FusionOptions("bert")
         # Residual Add + LayerNormalization stay two kernels: ONNX Runtime's fused
         # SkipLayerNormalization took 14% of the run on these CPUs, the pair 4%.
         options.enable_skip_layer_norm = False
         options.enable_bias_skip_layer_norm = False
-        fused = optimize_model(str(plain), model_type="bert", num_heads=encoder_config.num_attention_heads,
-                               hidden_size=encoder_config.hidden_size, opt_level=0, optimization_options=options)
+        fused = optimize_model(
+            str(plain),
+            model_type="bert",
+            num_heads=encoder_config.num_attention_heads,
+            hidden_size=encoder_config.hidden_size,
+            opt_level=0,
+            optimization_options=options,
+        )
         staged = scratch / target.name
         if quantize == "int8":
             import onnx
@@ -148,9 +166,14 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
 
             fused_path = scratch / "fused.onnx"
             fused.save_model_to_file(str(fused_path), use_external_data_format=True)
-            quantize_dynamic(str(fused_path), str(staged), weight_type=QuantType.QInt8, per_channel=True,
-                             use_external_data_format=True,
-                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+            quantize_dynamic(
+                str(fused_path),
+                str(staged),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                use_external_data_format=True,
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
             _rename_data_file(staged)
         else:
             fused.save_model_to_file(str(staged), use_external_data_format=True)
@@ -168,7 +191,9 @@ def _rename_data_file(model_path: Path) -> None:
     import onnx
 
     graph = onnx.load(str(model_path), load_external_data=False)
-    locations = {entry.value for tensor in graph.graph.initializer for entry in tensor.external_data if entry.key == "location"}
+    locations = {
+        entry.value for tensor in graph.graph.initializer for entry in tensor.external_data if entry.key == "location"
+    }
     if not locations:
         return
     if len(locations) != 1:
@@ -216,7 +241,9 @@ class OnnxStanceModel(WindowedPredictor):
 
     default_batch_size = 8
 
-    def __init__(self, model_dir: str | Path, quantize: str = "none", threads: int | None = None, cache_dir: str | None = None):
+    def __init__(
+        self, model_dir: str | Path, quantize: str = "none", threads: int | None = None, cache_dir: str | None = None
+    ):
         import onnxruntime as ort
 
         from standpunt.models.base_encoder import ensure_base_model
@@ -237,8 +264,9 @@ class OnnxStanceModel(WindowedPredictor):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"],
-                                            disabled_optimizers=SLOW_FUSIONS)
+        self.session = ort.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=SLOW_FUSIONS
+        )
         self.path = path
 
     def batch_logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +51,7 @@ class StanceModel(WindowedPredictor):
 
     # ------------------------------------------------------------------ build
     @classmethod
-    def create(cls, model_cfg, base_encoder: str | None = None) -> "StanceModel":
+    def create(cls, model_cfg, base_encoder: str | None = None) -> StanceModel:
         encoder, tokenizer, identity = load_encoder(base_encoder, model_cfg.base_cache_dir)
         settings = {
             "labels": list(LABELS),
@@ -65,8 +64,11 @@ class StanceModel(WindowedPredictor):
             "finetune": model_cfg.finetune,
             "head_dropout": model_cfg.head_dropout,
             "lora": {
-                "r": model_cfg.lora_r, "alpha": model_cfg.lora_alpha, "dropout": model_cfg.lora_dropout,
-                "targets": list(model_cfg.lora_targets), "layers": model_cfg.lora_layers,
+                "r": model_cfg.lora_r,
+                "alpha": model_cfg.lora_alpha,
+                "dropout": model_cfg.lora_dropout,
+                "targets": list(model_cfg.lora_targets),
+                "layers": model_cfg.lora_layers,
             },
         }
         return cls(_assemble(encoder, settings), tokenizer, settings)
@@ -96,12 +98,14 @@ class StanceModel(WindowedPredictor):
         return files.path
 
     @classmethod
-    def load(cls, folder: str | Path, cache_dir: str | None = None, merge: bool = True) -> "StanceModel":
+    def load(cls, folder: str | Path, cache_dir: str | None = None, merge: bool = True) -> StanceModel:
         from safetensors.torch import load_file
 
         files = ModelFolder(folder)
         if not files.is_complete():
-            raise ModelLoadError(f"{files.path}: not a Standpunt model folder (needs {files.config_path.name} and {files.weights_path.name})")
+            raise ModelLoadError(
+                f"{files.path}: not a Standpunt model folder (needs {files.config_path.name} and {files.weights_path.name})"
+            )
         try:
             settings = files.settings()
         except json.JSONDecodeError as exc:
@@ -110,8 +114,8 @@ class StanceModel(WindowedPredictor):
         encoder, tokenizer, _ = load_encoder(identity.get("path") if identity["kind"] == "folder" else None, cache_dir)
         classifier = _assemble(encoder, settings)
         state = load_file(str(files.weights_path))
-        head = {k[len("head."):]: v for k, v in state.items() if k.startswith("head.")}
-        encoder_state = {k[len("encoder."):]: v for k, v in state.items() if k.startswith("encoder.")}
+        head = {k[len("head.") :]: v for k, v in state.items() if k.startswith("head.")}
+        encoder_state = {k[len("encoder.") :]: v for k, v in state.items() if k.startswith("encoder.")}
         classifier.head.load_state_dict(head)
         if settings["finetune"] == "lora":
             from peft import set_peft_model_state_dict

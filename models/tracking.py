@@ -38,7 +38,9 @@ def git_commit(root: Path | None = None) -> str | None:
     missing. Never raises: a manifest must be written without git."""
     root = Path(root or ROOT).resolve()
     try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True, timeout=10)
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True, timeout=10
+        )
         if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root:
             return None
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
@@ -80,7 +82,9 @@ def set_champion(name: str, version: str, alias: str = CHAMPION) -> None:
     MlflowClient().set_registered_model_alias(name, alias, str(version))
 
 
-def should_promote(new_f1: float, champion_f1: float | None, shipped_f1: float | None, force: bool = False) -> tuple[bool, str]:
+def should_promote(
+    new_f1: float, champion_f1: float | None, shipped_f1: float | None, force: bool = False
+) -> tuple[bool, str]:
     """Whether a new version takes the alias, and why in words. It must beat
     the champion's dev macro-F1, or, with no champion, the shipped default's:
     otherwise a smoke-test training (a few steps, a poor model) would become

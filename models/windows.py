@@ -103,12 +103,20 @@ class WindowedPredictor:
         raise NotImplementedError
 
     def windows(self, texts: list[str]) -> Windows:
-        return make_windows(self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"])
+        return make_windows(
+            self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"]
+        )
 
     def paragraph_logits(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
         """[len(texts), len(labels)] logits, each the mean over the paragraph's windows."""
-        return windowed_logits(self.windows(texts), len(texts), len(self.labels), batch_size or self.default_batch_size,
-                               self.tokenizer.pad_token_id, self.batch_logits)
+        return windowed_logits(
+            self.windows(texts),
+            len(texts),
+            len(self.labels),
+            batch_size or self.default_batch_size,
+            self.tokenizer.pad_token_id,
+            self.batch_logits,
+        )
 
     def predict(self, texts: list[str], batch_size: int | None = None) -> Prediction:
         if not texts:

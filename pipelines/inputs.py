@@ -61,7 +61,8 @@ def _visible_files(root: Path) -> list[Path]:
     """Every regular file under root, whatever its format: one we cannot
     read becomes an `unsupported` letter instead of vanishing from the run."""
     return sorted(
-        p for p in root.rglob("*")
+        p
+        for p in root.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 

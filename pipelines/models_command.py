@@ -51,9 +51,18 @@ def registered_versions(settings: RegistrySettings) -> list[dict]:
             f1 = client.get_run(version.run_id).data.metrics.get("dev_macro_f1") if version.run_id else None
         except MlflowException:
             f1 = None
-        created = dt.datetime.fromtimestamp(version.creation_timestamp / 1000, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
-        rows.append({"version": str(version.version), "dev_macro_f1": f1, "created": created,
-                     "aliases": sorted(by_version.get(str(version.version), [])), "run_id": version.run_id})
+        created = dt.datetime.fromtimestamp(version.creation_timestamp / 1000, dt.UTC).strftime(
+            "%Y-%m-%d %H:%M"
+        )
+        rows.append(
+            {
+                "version": str(version.version),
+                "dev_macro_f1": f1,
+                "created": created,
+                "aliases": sorted(by_version.get(str(version.version), [])),
+                "run_id": version.run_id,
+            }
+        )
     return rows
 
 
@@ -65,21 +74,31 @@ def describe_models(settings: RegistrySettings, model: str | None = None) -> str
     if rows:
         lines.append(f"  {'version':>7}  {'dev macro-F1':>12}  {'created (UTC)':<16}  aliases")
         for row in rows:
-            lines.append(f"  {row['version']:>7}  {_f1(row['dev_macro_f1']):>12}  {row['created']:<16}  {', '.join(row['aliases'])}")
+            lines.append(
+                f"  {row['version']:>7}  {_f1(row['dev_macro_f1']):>12}  {row['created']:<16}  {', '.join(row['aliases'])}"
+            )
     else:
         lines.append("  no registered versions")
     champion = next((row for row in rows if settings.alias in row["aliases"]), None)
-    lines.append(f"@{settings.alias}: " + (f"version {champion['version']} (dev macro-F1 {_f1(champion['dev_macro_f1'])})"
-                                          if champion else "none"))
+    lines.append(
+        f"@{settings.alias}: "
+        + (f"version {champion['version']} (dev macro-F1 {_f1(champion['dev_macro_f1'])})" if champion else "none")
+    )
     shipped_f1 = recorded_dev_macro_f1(SHIPPED_MODEL)
-    lines.append(f"shipped default: {SHIPPED_MODEL} (dev macro-F1 {_f1(shipped_f1)}, weights {_short_hash(SHIPPED_MODEL)})")
+    lines.append(
+        f"shipped default: {SHIPPED_MODEL} (dev macro-F1 {_f1(shipped_f1)}, weights {_short_hash(SHIPPED_MODEL)})"
+    )
     chosen = choose_model(model, settings)
     if chosen == settings.default_uri and champion:
-        lines.append(f"predict uses: {chosen} = version {champion['version']} (dev macro-F1 {_f1(champion['dev_macro_f1'])})")
+        lines.append(
+            f"predict uses: {chosen} = version {champion['version']} (dev macro-F1 {_f1(champion['dev_macro_f1'])})"
+        )
     elif Path(chosen).is_dir():
         why = "" if model else f" (no @{settings.alias} in the registry)"
-        lines.append(f"predict uses: {chosen}{why} (dev macro-F1 {_f1(recorded_dev_macro_f1(chosen))}, "
-                     f"weights {_short_hash(chosen)})")
+        lines.append(
+            f"predict uses: {chosen}{why} (dev macro-F1 {_f1(recorded_dev_macro_f1(chosen))}, "
+            f"weights {_short_hash(chosen)})"
+        )
     else:
         lines.append(f"predict uses: {chosen}")
     return "\n".join(lines)

@@ -54,10 +54,14 @@ def load_predict_config(path: str | Path | None = None, overrides: list[str] = (
     rule = config.summary.finding_rule
     for label in rule.order:
         if label not in STANCES:
-            raise ConfigError(f"{where}: summary.finding_rule.order holds '{label}'; expected labels from {', '.join(STANCES)}")
+            raise ConfigError(
+                f"{where}: summary.finding_rule.order holds '{label}'; expected labels from {', '.join(STANCES)}"
+            )
     for label, value in rule.min_probability.items():
         if label not in STANCES or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ConfigError(f"{where}: summary.finding_rule.min_probability.{label} must be a label's probability in [0, 1]")
+            raise ConfigError(
+                f"{where}: summary.finding_rule.min_probability.{label} must be a label's probability in [0, 1]"
+            )
     if config.batch_size < 1:
         raise ConfigError(f"{where}: batch_size must be at least 1")
     if config.workers is not None and config.workers < 1:

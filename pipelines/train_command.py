@@ -13,9 +13,13 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Fine-tune the stance classifier and track it in MLflow.")
     parser.add_argument("--config", default="configs/default.yaml", help="YAML experiment config")
-    parser.add_argument("--promote", action="store_true", help="make this model @champion even if it does not beat the current one")
+    parser.add_argument(
+        "--promote", action="store_true", help="make this model @champion even if it does not beat the current one"
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
-    parser.add_argument("overrides", nargs="*", metavar="key=value", help="override single config keys, e.g. train.epochs=2")
+    parser.add_argument(
+        "overrides", nargs="*", metavar="key=value", help="override single config keys, e.g. train.epochs=2"
+    )
     return parser
 
 

@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 
 from standpunt.pipelines.core.labels import STANCES
-from standpunt.pipelines.core.text import fold
-from standpunt.pipelines.core.text import split_sentences
+from standpunt.pipelines.core.text import fold, split_sentences
 
 
 def _marked(sentences: list[str], cues: list[str]) -> set[int]:
@@ -32,20 +31,33 @@ def batch_cues(records: Path, blocks: Path, passes: list[Path], final: Path) -> 
     for line in records.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         starts = {b["start"]: b["i"] for b in json.loads((blocks / f"{record['id']}.json").read_text())["blocks"]}
-        tags = [{b["i"]: b for b in json.loads((folder / f"{record['id']}.json").read_text())["blocks"]}
-                for folder in (*passes, final)]
+        tags = [
+            {b["i"]: b for b in json.loads((folder / f"{record['id']}.json").read_text())["blocks"]}
+            for folder in (*passes, final)
+        ]
         for index, paragraph in enumerate(record["paragraphs"]):
             if paragraph["label"] not in STANCES:
                 continue
             block = starts[paragraph["spans"][0][0]]
             sentences = split_sentences(paragraph["text"]) or [paragraph["text"]]
-            chosen = [_marked(sentences, t[block].get("cues", [])) for t in tags[:-1] if t[block]["tag"] == paragraph["label"]]
+            chosen = [
+                _marked(sentences, t[block].get("cues", [])) for t in tags[:-1] if t[block]["tag"] == paragraph["label"]
+            ]
             if not chosen:
                 chosen = [_marked(sentences, tags[-1][block].get("cues", []))]
             union = sorted(set().union(*chosen))
             agreed = sorted(set.intersection(*chosen)) if chosen else []
-            out.append({"id": record["id"], "paragraph": index, "label": paragraph["label"], "sentences": sentences,
-                        "cues": union, "agreed": agreed, "passes": len(chosen)})
+            out.append(
+                {
+                    "id": record["id"],
+                    "paragraph": index,
+                    "label": paragraph["label"],
+                    "sentences": sentences,
+                    "cues": union,
+                    "agreed": agreed,
+                    "passes": len(chosen),
+                }
+            )
     return out
 
 
@@ -60,8 +72,10 @@ def main(argv: list[str]) -> int:
     same = sum(r["cues"] == r["agreed"] for r in both)
     overlap = sum(bool(r["agreed"]) for r in both)
     empty = sum(not r["cues"] for r in rows)
-    print(f"{len(rows)} stance paragraphs -> {out}; marked by both passes: {len(both)}, same sentences {same}, "
-          f"at least one common sentence {overlap}; no cue found: {empty}")
+    print(
+        f"{len(rows)} stance paragraphs -> {out}; marked by both passes: {len(both)}, same sentences {same}, "
+        f"at least one common sentence {overlap}; no cue found: {empty}"
+    )
     return 0
 
 

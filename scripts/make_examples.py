@@ -57,8 +57,12 @@ def write_pdf(seed: dict, total_pages: int | None = None) -> int:
     def header() -> float:
         pdf.setFont(font, 8)
         yy = top
-        for text in ("Ministerie van Asiel en Migratie", "Directie Financieel Economische Zaken",
-                     "Datum 29 april 2026", "Onze referentie VO2025-AenM"):
+        for text in (
+            "Ministerie van Asiel en Migratie",
+            "Directie Financieel Economische Zaken",
+            "Datum 29 april 2026",
+            "Onze referentie VO2025-AenM",
+        ):
             pdf.drawString(left, yy, text)
             yy -= 10
         return yy - 28

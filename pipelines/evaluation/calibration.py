@@ -21,7 +21,15 @@ def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> 
             ece += abs(accuracy - mean_confidence) * count / n
         else:
             accuracy = mean_confidence = None
-        rows.append({"low": float(low), "high": float(high), "count": count, "accuracy": accuracy, "confidence": mean_confidence})
+        rows.append(
+            {
+                "low": float(low),
+                "high": float(high),
+                "count": count,
+                "accuracy": accuracy,
+                "confidence": mean_confidence,
+            }
+        )
     return float(ece), rows
 
 
@@ -34,7 +42,13 @@ def reliability_figure(rows: list[dict], ece: float, title: str):
     fig, ax = plt.subplots(figsize=(4.6, 4.2))
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
     used = [r for r in rows if r["count"]]
-    ax.bar([(r["low"] + r["high"]) / 2 for r in used], [r["accuracy"] for r in used], width=0.1, alpha=0.7, edgecolor="black")
+    ax.bar(
+        [(r["low"] + r["high"]) / 2 for r in used],
+        [r["accuracy"] for r in used],
+        width=0.1,
+        alpha=0.7,
+        edgecolor="black",
+    )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("confidence (top label probability)")

@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 
 from standpunt.pipelines.core.labels import LABELS
-from standpunt.pipelines.predict_config import FindingRule
 from standpunt.pipelines.core.text import fold
+from standpunt.pipelines.predict_config import FindingRule
 from standpunt.pipelines.summarize.letter import LabelledParagraph, summarize_letter
 
 
@@ -43,8 +43,14 @@ def is_cue(sentence: str, cues: list[str]) -> bool:
     return any(sentence and (sentence in cue or cue in sentence) for cue in cues)
 
 
-def finding_scores(records: list[dict], labels: list[str], scores, rule: FindingRule, score_sentences,
-                   cues: dict[tuple[str, int], list[str]]) -> dict:
+def finding_scores(
+    records: list[dict],
+    labels: list[str],
+    scores,
+    rule: FindingRule,
+    score_sentences,
+    cues: dict[tuple[str, int], list[str]],
+) -> dict:
     """Finding-level macro-F1 and evidence accuracy over gold paragraphs.
 
     `labels`/`scores` are the model's, in the order of the records'
@@ -59,11 +65,25 @@ def finding_scores(records: list[dict], labels: list[str], scores, rule: Finding
         gold_paragraphs, predicted_paragraphs = [], []
         for index, paragraph in enumerate(record["paragraphs"]):
             gold = paragraph["label"]
-            gold_paragraphs.append(LabelledParagraph(index, paragraph["text"], paragraph.get("heading"), gold,
-                                                     {label: float(label == gold) for label in LABELS}))
+            gold_paragraphs.append(
+                LabelledParagraph(
+                    index,
+                    paragraph["text"],
+                    paragraph.get("heading"),
+                    gold,
+                    {label: float(label == gold) for label in LABELS},
+                )
+            )
             row = scores[position]
-            predicted_paragraphs.append(LabelledParagraph(index, paragraph["text"], paragraph.get("heading"), labels[position],
-                                                          {label: float(row[j]) for j, label in enumerate(LABELS)}))
+            predicted_paragraphs.append(
+                LabelledParagraph(
+                    index,
+                    paragraph["text"],
+                    paragraph.get("heading"),
+                    labels[position],
+                    {label: float(row[j]) for j, label in enumerate(LABELS)},
+                )
+            )
             position += 1
         gold_findings = summarize_letter(gold_paragraphs, rule)["findings"]
         predicted_findings = summarize_letter(predicted_paragraphs, rule, score_sentences)["findings"]
@@ -72,8 +92,11 @@ def finding_scores(records: list[dict], labels: list[str], scores, rule: Finding
             predicted_stances.append(predicted["stance"])
             if gold_finding["stance"] == "none":
                 continue
-            carriers = [i for i in gold_finding["paragraphs"]
-                        if record["paragraphs"][i]["label"] == gold_finding["stance"] and (record["id"], i) in cues]
+            carriers = [
+                i
+                for i in gold_finding["paragraphs"]
+                if record["paragraphs"][i]["label"] == gold_finding["stance"] and (record["id"], i) in cues
+            ]
             if not carriers:
                 continue
             with_cues += 1

@@ -55,7 +55,8 @@ def load_records(options: EvaluationOptions) -> tuple[list[dict], bool]:
     if synthetic and not options.allow_synthetic:
         line = _line_of(options.data, synthetic[0]["id"])
         raise CorpusError(
-            str(options.data), line,
+            str(options.data),
+            line,
             f"letter {synthetic[0]['id']} is synthetic ({len(synthetic)} synthetic letters in the file): "
             "scores on synthetic letters are refused; pass --allow-synthetic to score them anyway, labelled synthetic",
         )
@@ -98,7 +99,11 @@ def annotator_ceiling(path: Path = AGREEMENT) -> dict | None:
         return None
     text = path.read_text(encoding="utf-8")
     found = {}
-    for key, pattern in (("macro_f1", r"macro-F1[^|]*\|\s*([0-9.]+)"), ("kappa", r"Cohen's kappa\s*\|\s*([0-9.]+)"), ("accuracy", r"raw agreement\s*\|\s*([0-9.]+)")):
+    for key, pattern in (
+        ("macro_f1", r"macro-F1[^|]*\|\s*([0-9.]+)"),
+        ("kappa", r"Cohen's kappa\s*\|\s*([0-9.]+)"),
+        ("accuracy", r"raw agreement\s*\|\s*([0-9.]+)"),
+    ):
         match = re.search(pattern, text)
         if match:
             found[key] = float(match.group(1))
@@ -132,8 +137,14 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     ece, bins = reliability(confidence, correct)
     e2e = end_to_end(records, lambda t: predictor.predict(t).labels)
     e2e_metrics = classification_metrics(e2e.gold, e2e.predicted)
-    findings = finding_scores(records, prediction.labels, prediction.in_order(LABELS), load_predict_config().summary.finding_rule,
-                              _sentence_scorer(predictor), read_cues(options.cues or cue_files_beside(options.data)))
+    findings = finding_scores(
+        records,
+        prediction.labels,
+        prediction.in_order(LABELS),
+        load_predict_config().summary.finding_rule,
+        _sentence_scorer(predictor),
+        read_cues(options.cues or cue_files_beside(options.data)),
+    )
 
     comparison = {"model": _scores(gold, prediction.labels)}
     itself = predictor.name if predictor.kind == "baseline" else None  # a baseline is not scored twice
@@ -163,15 +174,25 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     wrong.sort(key=lambda i: -float(confidence[i]))
     paragraph_index = [i for r in records for i in range(len(r["paragraphs"]))]
     errors = [
-        {"letter": letters[i], "paragraph": paragraph_index[i], "gold": gold[i], "predicted": prediction.labels[i],
-         "confidence": round(float(confidence[i]), 4), "text": texts[i]}
+        {
+            "letter": letters[i],
+            "paragraph": paragraph_index[i],
+            "gold": gold[i],
+            "predicted": prediction.labels[i],
+            "confidence": round(float(confidence[i]), 4),
+            "text": texts[i],
+        }
         for i in wrong[: options.errors]
     ]
 
     result = {
         "synthetic": synthetic,
-        "model": {"spec": predictor.name, "kind": predictor.kind, "version": predictor.version,
-                  "sha256": predictor.identity.sha256 if predictor.identity else None},
+        "model": {
+            "spec": predictor.name,
+            "kind": predictor.kind,
+            "version": predictor.version,
+            "sha256": predictor.identity.sha256 if predictor.identity else None,
+        },
         "data": {"path": str(options.data), "sha256": file_sha256(options.data), "split": options.split},
         "n_letters": len(records),
         "n_paragraphs": len(texts),
@@ -219,5 +240,3 @@ def _registry_settings(config_path: Path):
     from standpunt.models.config import load_config
 
     return load_config(config_path).tracking.registry()
-
-

@@ -20,12 +20,29 @@ def log_run(result: dict, out: Path | None, tracking_uri: str | None = None) -> 
     tracking.setup(tracking_uri, EXPERIMENT)
     prefix = "synthetic_" if result["synthetic"] else ""
     with mlflow.start_run() as run:
-        mlflow.set_tags({
-            "model": result["model"]["spec"], "model_kind": result["model"]["kind"],
-            "model_version": str(result["model"]["version"]), "data_file": result["data"]["path"],
-            "data_sha256": result["data"]["sha256"], "split": result["data"]["split"], "synthetic": str(result["synthetic"]),
-        })
-        flat = {k: result[k] for k in ("macro_f1", "accuracy", "kappa", "ece", "end_to_end_macro_f1", "segmentation_recall", "segmentation_precision")}
+        mlflow.set_tags(
+            {
+                "model": result["model"]["spec"],
+                "model_kind": result["model"]["kind"],
+                "model_version": str(result["model"]["version"]),
+                "data_file": result["data"]["path"],
+                "data_sha256": result["data"]["sha256"],
+                "split": result["data"]["split"],
+                "synthetic": str(result["synthetic"]),
+            }
+        )
+        flat = {
+            k: result[k]
+            for k in (
+                "macro_f1",
+                "accuracy",
+                "kappa",
+                "ece",
+                "end_to_end_macro_f1",
+                "segmentation_recall",
+                "segmentation_precision",
+            )
+        }
         flat["macro_f1_ci_low"], flat["macro_f1_ci_high"] = result["macro_f1_ci"]
         flat["finding_macro_f1"] = result["findings"]["macro_f1"]
         if result["findings"]["evidence_accuracy"] is not None:

@@ -13,7 +13,11 @@ from standpunt.pipelines.evaluation.calibration import reliability_figure
 
 def findings_line(findings: dict) -> str:
     evidence = findings["evidence_accuracy"]
-    shown = f"{evidence:.3f} of {findings['evidence_findings']} stance findings with marked cues" if evidence is not None else "n/a (no cues)"
+    shown = (
+        f"{evidence:.3f} of {findings['evidence_findings']} stance findings with marked cues"
+        if evidence is not None
+        else "n/a (no cues)"
+    )
     return f"findings ({findings['n_findings']}): macro-F1 {findings['macro_f1']:.3f}; evidence sentence right: {shown}"
 
 
@@ -29,7 +33,9 @@ def summary(result: dict) -> str:
         lines.append(f"{name:<28} {row['macro_f1']:>8.3f} {row['accuracy']:>8.3f} {row['kappa']:>6.3f}")
     if result["annotator_agreement"]:
         a = result["annotator_agreement"]
-        lines.append(f"{'annotators (ceiling)':<28} {a.get('macro_f1', float('nan')):>8.3f} {a.get('accuracy', float('nan')):>8.3f} {a.get('kappa', float('nan')):>6.3f}")
+        lines.append(
+            f"{'annotators (ceiling)':<28} {a.get('macro_f1', float('nan')):>8.3f} {a.get('accuracy', float('nan')):>8.3f} {a.get('kappa', float('nan')):>6.3f}"
+        )
     lines.append(f"model macro-F1 95% CI (letters resampled): [{lo:.3f}, {hi:.3f}]   ECE {result['ece']:.3f}")
     lines.append(
         f"end to end from raw text: macro-F1 {result['end_to_end_macro_f1']:.3f}; segmentation recall "
@@ -59,7 +65,9 @@ def markdown_report(result: dict) -> str:
         out.append(f"| {name} | {row['macro_f1']:.3f} | {row['accuracy']:.3f} | {row['kappa']:.3f} |")
     if result["annotator_agreement"]:
         a = result["annotator_agreement"]
-        out.append(f"| annotators' agreement (ceiling, AGREEMENT.md) | {a.get('macro_f1', float('nan')):.3f} | {a.get('accuracy', float('nan')):.3f} | {a.get('kappa', float('nan')):.3f} |")
+        out.append(
+            f"| annotators' agreement (ceiling, AGREEMENT.md) | {a.get('macro_f1', float('nan')):.3f} | {a.get('accuracy', float('nan')):.3f} | {a.get('kappa', float('nan')):.3f} |"
+        )
     out += [
         "",
         f"95% bootstrap interval (1 letter = 1 unit, {result['bootstrap']['resamples']} resamples): "
@@ -72,7 +80,13 @@ def markdown_report(result: dict) -> str:
     ]
     for label, row in result["per_label"].items():
         out.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |")
-    out += ["", "Confusion (rows gold, columns predicted):", "", "| | " + " | ".join(result["labels"]) + " |", "|---" * (len(result["labels"]) + 1) + "|"]
+    out += [
+        "",
+        "Confusion (rows gold, columns predicted):",
+        "",
+        "| | " + " | ".join(result["labels"]) + " |",
+        "|---" * (len(result["labels"]) + 1) + "|",
+    ]
     for label, row in zip(result["labels"], result["confusion"]):
         out.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
     out += [
@@ -82,7 +96,9 @@ def markdown_report(result: dict) -> str:
         "## Findings and evidence",
         "",
         "Findings are the paragraphs under one heading; a gold finding's stance follows from the gold labels by the "
-        "finding rule of configs/predict.yaml, the predicted one from the model's. " + findings_line(result["findings"]) + ".",
+        "finding rule of configs/predict.yaml, the predicted one from the model's. "
+        + findings_line(result["findings"])
+        + ".",
         "",
         "## Calibration",
         "",
@@ -100,13 +116,29 @@ def markdown_report(result: dict) -> str:
         "## Breakdowns",
     ]
     for title, groups in result["breakdowns"].items():
-        out += ["", f"By {title} kind:", "", "| kind | letters | paragraphs | macro-F1 | accuracy |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            f"By {title} kind:",
+            "",
+            "| kind | letters | paragraphs | macro-F1 | accuracy |",
+            "|---|---|---|---|---|",
+        ]
         for kind, row in groups.items():
-            out.append(f"| {kind} | {row['n_letters']} | {row['n_paragraphs']} | {row['macro_f1']:.3f} | {row['accuracy']:.3f} |")
-    out += ["", f"## The {len(result['errors'])} most confident wrong predictions", "", "| letter | # | gold | predicted | confidence | text |", "|---|---|---|---|---|---|"]
+            out.append(
+                f"| {kind} | {row['n_letters']} | {row['n_paragraphs']} | {row['macro_f1']:.3f} | {row['accuracy']:.3f} |"
+            )
+    out += [
+        "",
+        f"## The {len(result['errors'])} most confident wrong predictions",
+        "",
+        "| letter | # | gold | predicted | confidence | text |",
+        "|---|---|---|---|---|---|",
+    ]
     for e in result["errors"]:
         text = e["text"][:240].replace("|", "\\|") + ("…" if len(e["text"]) > 240 else "")
-        out.append(f"| {e['letter']} | {e['paragraph']} | {e['gold']} | {e['predicted']} | {e['confidence']:.2f} | {text} |")
+        out.append(
+            f"| {e['letter']} | {e['paragraph']} | {e['gold']} | {e['predicted']} | {e['confidence']:.2f} | {text} |"
+        )
     return "\n".join(out) + "\n"
 
 

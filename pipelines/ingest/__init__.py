@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from standpunt.pipelines.document import Document
 from standpunt.pipelines.core.errors import IngestError
+from standpunt.pipelines.document import Document
 from standpunt.pipelines.ingest.doc import read_doc
 from standpunt.pipelines.ingest.docx import read_docx
 from standpunt.pipelines.ingest.html import read_html
@@ -78,7 +78,9 @@ def read_document(path: str | Path, options: IngestOptions | None = None, letter
     except (OSError, MemoryError) as exc:
         raise IngestError(shown, "unreadable", f"cannot read file: {exc}") from exc
     except Exception as exc:  # a parser library failing on a broken file
-        raise IngestError(shown, "corrupted", f"corrupted {suffix[1:]} file: {type(exc).__name__}: {exc}".strip()) from exc
+        raise IngestError(
+            shown, "corrupted", f"corrupted {suffix[1:]} file: {type(exc).__name__}: {exc}".strip()
+        ) from exc
     if not text.strip():
         raise IngestError(shown, "empty", "no text in file")
     return Document(

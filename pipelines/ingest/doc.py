@@ -47,19 +47,29 @@ def read_doc(path: Path) -> tuple[str, list[str]]:
         raise IngestError(shown, "corrupted", "not a Word 97-2003 document (no OLE2 signature)")
     antiword = shutil.which("antiword")
     if antiword is None:
-        raise IngestError(shown, "unsupported", "Word 97-2003 (.doc) needs antiword, which is not installed "
-                                                "(apt-get install antiword)")
+        raise IngestError(
+            shown,
+            "unsupported",
+            "Word 97-2003 (.doc) needs antiword, which is not installed (apt-get install antiword)",
+        )
     try:
         result = subprocess.run(
             # absolute, so that a file named "-x.doc" cannot read as an option
             [antiword, "-m", "UTF-8.txt", "-w", "0", str(path.resolve())],
-            capture_output=True, timeout=TIMEOUT_S, check=False,
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise IngestError(shown, "corrupted", f"antiword did not finish within {TIMEOUT_S} s") from exc
     if result.returncode < 0:  # antiword reads past its buffers on some damaged files and is killed
-        raise IngestError(shown, "corrupted", f"corrupted .doc file (antiword crashed on it, signal {-result.returncode})")
+        raise IngestError(
+            shown, "corrupted", f"corrupted .doc file (antiword crashed on it, signal {-result.returncode})"
+        )
     if result.returncode != 0:
-        detail = re.sub(r"\s+", " ", result.stderr.decode("utf-8", errors="replace")).strip() or f"exit code {result.returncode}"
+        detail = (
+            re.sub(r"\s+", " ", result.stderr.decode("utf-8", errors="replace")).strip()
+            or f"exit code {result.returncode}"
+        )
         raise IngestError(shown, "corrupted", f"corrupted .doc file (antiword: {detail[:200]})")
     return antiword_text(result.stdout.decode("utf-8", errors="replace")), []

@@ -12,15 +12,53 @@ from pathlib import Path
 from standpunt.pipelines.core.errors import IngestError
 from standpunt.pipelines.ingest.text import decode_text
 
-_DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "iframe", "template"]
+_DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "svg",
+    "iframe",
+    "template",
+]
 _DROP_HINTS = re.compile(
     r"(^|[-_ ])(nav|navigation|menu|breadcrumb|skip|search|zoek|footer|header|cookie|sidebar|share|social|toolbar|pagination)([-_ ]|$)",
     re.I,
 )
 # Containers that hold the document on officielebekendmakingen / overheid.nl
 # pages, tried in this order before falling back to <main>, <article>, <body>.
-_CONTENT_SELECTORS = ["#broodtekst", "div.stuk", "div.kamerstuk", "#content .document", "article", "main", "[role=main]", "#content"]
-_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre", "tr", "caption", "address"}
+_CONTENT_SELECTORS = [
+    "#broodtekst",
+    "div.stuk",
+    "div.kamerstuk",
+    "#content .document",
+    "article",
+    "main",
+    "[role=main]",
+    "#content",
+]
+_BLOCK_TAGS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "tr",
+    "caption",
+    "address",
+}
 
 
 def _node_text(node) -> str:

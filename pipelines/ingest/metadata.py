@@ -11,8 +11,18 @@ import re
 from standpunt.pipelines.document import Metadata
 
 MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6,
-    "juli": 7, "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
 }
 _MONTH = "|".join(MONTHS)
 DATE_WORDS = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b", re.I)
@@ -20,7 +30,10 @@ _DATE_NUMERIC = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
 
 _DATE_CUES = [
     re.compile(rf"^\s*Datum\s*:?\s*(?:\n\s*)*(\d{{1,2}}\s+(?:{_MONTH})\s+\d{{4}})", re.I | re.M),
-    re.compile(rf"^\s*(?:Den Haag|'s-Gravenhage|[A-Z][a-zé]+(?:[- ][A-Z][a-z]+)?),\s*(\d{{1,2}}\s+(?:{_MONTH})\s+\d{{4}})", re.M),
+    re.compile(
+        rf"^\s*(?:Den Haag|'s-Gravenhage|[A-Z][a-zé]+(?:[- ][A-Z][a-z]+)?),\s*(\d{{1,2}}\s+(?:{_MONTH})\s+\d{{4}})",
+        re.M,
+    ),
     re.compile(rf"\b(?:Vastgesteld|Beantwoord|Ingediend)\s+(\d{{1,2}}\s+(?:{_MONTH})\s+\d{{4}})", re.I),
 ]
 _SUBJECT = re.compile(r"^\s*(?:Betreft|Onderwerp)\s*:?\s*(.+?)\s*$", re.I | re.M)
@@ -45,7 +58,9 @@ _AUDITORS = re.compile(
     r"Auditdienst Rijk|Commissie van Toezicht[\w ]{0,80}?Veiligheidsdiensten|CTIVD|Staatstoezicht op de Mijnen|"
     r"Autoriteit Persoonsgegevens|Nederlandse Voedsel- en Warenautoriteit|NVWA|Onderwijsinspectie|ombudsman)",
 )
-_ADDRESSEE_LINE = re.compile(r"^\s*(Aan (?:de|het) [^\n]{3,120}|De (?:President|Voorzitter|voorzitter|directeur) van [^\n]{3,120})\s*$", re.M)
+_ADDRESSEE_LINE = re.compile(
+    r"^\s*(Aan (?:de|het) [^\n]{3,120}|De (?:President|Voorzitter|voorzitter|directeur) van [^\n]{3,120})\s*$", re.M
+)
 
 
 def iso_date(day: str, month: str, year: str) -> str | None:
@@ -81,7 +96,7 @@ def find_subject(text: str) -> str | None:
         return None
     subject = match.group(1)
     # A subject often wraps onto a second line before the blank line.
-    rest = text[match.end():]
+    rest = text[match.end() :]
     nxt = re.match(r"\n([^\n]{1,100})\n\s*\n", rest)
     if nxt and not re.match(r"\s*(Datum|Kenmerk|Uw|Onze|Bijlage|Geachte|Dames|Aan )", nxt.group(1), re.I):
         subject = f"{subject} {nxt.group(1).strip()}"
@@ -120,7 +135,7 @@ def find_sender(text: str) -> str | None:
     # The signature block near the end is the most reliable; scan from the
     # closing formula onward, else the whole text from the back.
     closing = re.search(r"^\s*(Hoogachtend|Met vriendelijke groet(?:en)?|Met de meeste hoogachting)", text, re.I | re.M)
-    region = text[closing.end():] if closing else text
+    region = text[closing.end() :] if closing else text
     candidates = [m for m in _SIGNATURE.finditer(region) if len(m.group(1)) < 140]
     for match in candidates:
         line = match.group(1)

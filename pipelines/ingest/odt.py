@@ -9,9 +9,9 @@ and tracked deletions are not the letter's running text and are dropped."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from standpunt.pipelines.core.errors import IngestError
@@ -121,8 +121,12 @@ def read_odt(path: Path) -> tuple[str, list[str]]:
             except KeyError:
                 raise IngestError(shown, "corrupted", "corrupted .odt file (no content.xml)") from None
             if info.file_size > MAX_CONTENT_BYTES:
-                raise IngestError(shown, "too-large", f"content.xml inflates to {info.file_size / 1e6:.0f} MB, "
-                                                      f"over the limit of {MAX_CONTENT_BYTES / 1e6:.0f} MB")
+                raise IngestError(
+                    shown,
+                    "too-large",
+                    f"content.xml inflates to {info.file_size / 1e6:.0f} MB, "
+                    f"over the limit of {MAX_CONTENT_BYTES / 1e6:.0f} MB",
+                )
             with archive.open(info) as handle:
                 content = handle.read(MAX_CONTENT_BYTES + 1)
         if len(content) > MAX_CONTENT_BYTES:
@@ -130,7 +134,16 @@ def read_odt(path: Path) -> tuple[str, list[str]]:
         return odt_to_text(content), []
     except IngestError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ET.ParseError, ValueError, EOFError, NotImplementedError,
-            RuntimeError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        ET.ParseError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+    ) as exc:
         detail = re.sub(r"\s+", " ", str(exc)).strip()
         raise IngestError(shown, "corrupted", f"corrupted .odt file: {type(exc).__name__}: {detail}") from exc

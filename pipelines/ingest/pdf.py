@@ -62,7 +62,9 @@ def read_pdf(path: Path) -> tuple[str, list[str]]:
             for page in pdf.pages:
                 pages.append(_page_text(_page_lines(page)))
         except Exception as exc:
-            raise IngestError(shown, "corrupted", f"corrupted PDF (page {len(pages) + 1}): {type(exc).__name__}: {exc}") from exc
+            raise IngestError(
+                shown, "corrupted", f"corrupted PDF (page {len(pages) + 1}): {type(exc).__name__}: {exc}"
+            ) from exc
         if not pages:
             raise IngestError(shown, "corrupted", "PDF has no pages")
         if not any(p.strip() for p in pages):

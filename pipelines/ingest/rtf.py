@@ -52,7 +52,7 @@ def drop_blobs(markup: str) -> str:
                     break
         # An empty group in its place ends a control word just before it
         # (\\par{...}Tekst must not become \\parTekst) and writes nothing.
-        kept.append(markup[position:start.start()] + "{}")
+        kept.append(markup[position : start.start()] + "{}")
         position = end
     kept.append(markup[position:])
     return "".join(kept)
@@ -82,6 +82,10 @@ def read_rtf(path: Path) -> tuple[str, list[str]]:
     # document's ANSI code page, which is cp1252 for Dutch letters.
     markup = drop_blobs(data.decode("cp1252", errors="replace"))
     if len(markup) > MAX_MARKUP_CHARS:
-        raise IngestError(str(path), "too-large", f"RTF of {len(markup) / 1e6:.1f} million characters without its pictures, "
-                                                  f"over the {MAX_MARKUP_CHARS / 1e6:.0f} million the RTF reader handles in time")
+        raise IngestError(
+            str(path),
+            "too-large",
+            f"RTF of {len(markup) / 1e6:.1f} million characters without its pictures, "
+            f"over the {MAX_MARKUP_CHARS / 1e6:.0f} million the RTF reader handles in time",
+        )
     return rtf_to_text(markup), []

@@ -37,10 +37,14 @@ def _decode_by_bom(data: bytes, shown: str) -> str | None:
     for mark, codec, name in _BOMS:
         if data.startswith(mark):
             try:
-                text = data[len(mark):].decode(codec)
+                text = data[len(mark) :].decode(codec)
             except UnicodeDecodeError as exc:
-                raise IngestError(shown, "encoding", f"starts with a {name} byte-order mark but is not valid {name} "
-                                                     f"({exc.reason} at byte {exc.start + len(mark)})") from exc
+                raise IngestError(
+                    shown,
+                    "encoding",
+                    f"starts with a {name} byte-order mark but is not valid {name} "
+                    f"({exc.reason} at byte {exc.start + len(mark)})",
+                ) from exc
             control = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in _ALLOWED_CONTROL)
             if "\x00" in text[:8192] or control > max(8, min(len(text), 8192) // 50):
                 raise IngestError(shown, "binary", f"binary data after a {name} byte-order mark, not a text file")

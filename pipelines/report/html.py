@@ -77,8 +77,10 @@ def _bar_chart(title: str, table: dict[str, dict], limit: int = 15) -> str:
     width, label_w, bar_w, row_h = 560, 210, 330, 22
     height = 30 + row_h * max(1, len(items))
     top = max((sum(row["findings"].values()) for _, row in items), default=1) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
-             f'<text x="0" y="16" font-size="14" font-weight="600">{escape(title)}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f'<text x="0" y="16" font-size="14" font-weight="600">{escape(title)}</text>',
+    ]
     for i, (group, row) in enumerate(items):
         y = 26 + i * row_h
         name = group if len(group) <= 32 else group[:31] + "…"
@@ -88,9 +90,13 @@ def _bar_chart(title: str, table: dict[str, dict], limit: int = 15) -> str:
             count = row["findings"][stance]
             if count:
                 w = bar_w * count / top
-                parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{COLOURS[stance]}"><title>{escape(group)}: {count} {stance}</title></rect>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{COLOURS[stance]}"><title>{escape(group)}: {count} {stance}</title></rect>'
+                )
                 x += w
-        parts.append(f'<text x="{x + 4:.1f}" y="{y + 14}" font-size="11" fill="#546e7a">{sum(row["findings"].values())}</text>')
+        parts.append(
+            f'<text x="{x + 4:.1f}" y="{y + 14}" font-size="11" fill="#546e7a">{sum(row["findings"].values())}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -98,7 +104,7 @@ def _bar_chart(title: str, table: dict[str, dict], limit: int = 15) -> str:
 def _highlight(text: str, sentence: str | None) -> str:
     if sentence and sentence in text:
         start = text.index(sentence)
-        return escape(text[:start]) + "<mark>" + escape(sentence) + "</mark>" + escape(text[start + len(sentence):])
+        return escape(text[:start]) + "<mark>" + escape(sentence) + "</mark>" + escape(text[start + len(sentence) :])
     return escape(text)
 
 
@@ -125,7 +131,9 @@ def _model_line(model: dict | None) -> str:
     return f"model: {name}{version} &middot; weights {escape(str(model.get('sha256') or '')[:12])}"
 
 
-def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt report", model: dict | None = None) -> str:
+def render(
+    letters: list[dict], paragraphs: list[dict], title: str = "Standpunt report", model: dict | None = None
+) -> str:
     archive = summarize_archive(letters, paragraphs)
     by_letter: dict[str, list[dict]] = {}
     for p in paragraphs:
@@ -136,8 +144,8 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
     total_findings = sum(archive["findings"].values())
 
     html = [
-        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">",
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
         f"<header><h1>{escape(title)}</h1><div>{archive['letters_ok']} letters read, {archive['letters_failed']} failed, "
         f"{len(paragraphs)} paragraphs, {total_findings} findings &middot; generated {dt.date.today().isoformat()}</div>"
@@ -152,20 +160,32 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
         "<h3>Share of findings with pushback, per year</h3><table><tr><th>year</th><th>pushback share</th><th>findings</th></tr>",
     ]
     for year, share in archive["pushback_share_by_year"].items():
-        html.append(f"<tr><td>{escape(year)}</td><td>{share:.0%}</td><td>{sum(archive['by_year'][year]['findings'].values())}</td></tr>")
+        html.append(
+            f"<tr><td>{escape(year)}</td><td>{share:.0%}</td><td>{sum(archive['by_year'][year]['findings'].values())}</td></tr>"
+        )
     html.append("</table>")
     if archive["strongest_pushback"]:
-        html.append("<h3>Strongest pushback</h3><table><tr><th>letter</th><th>heading</th><th>p</th><th>paragraph</th></tr>")
+        html.append(
+            "<h3>Strongest pushback</h3><table><tr><th>letter</th><th>heading</th><th>p</th><th>paragraph</th></tr>"
+        )
         for item in archive["strongest_pushback"][:10]:
-            html.append(f"<tr><td>{escape(item['letter'])}</td><td>{escape(item['heading'] or '')}</td><td>{item['score']:.2f}</td><td>{escape(item['text'][:400])}</td></tr>")
+            html.append(
+                f"<tr><td>{escape(item['letter'])}</td><td>{escape(item['heading'] or '')}</td><td>{item['score']:.2f}</td><td>{escape(item['text'][:400])}</td></tr>"
+            )
         html.append("</table>")
 
     html += [
         "<h2>Letters</h2>",
         '<div class="filters">',
-        '<label>Stance <select id="f-stance"><option value="">any</option>' + "".join(f'<option value="{s}">{s}</option>' for s in LABELS) + "<option value=\"error\">failed</option></select></label>",
-        '<label>Sender <select id="f-sender"><option value="">any</option>' + "".join(f'<option value="{escape(s)}">{escape(s)}</option>' for s in senders) + "</select></label>",
-        '<label>Year <select id="f-year"><option value="">any</option>' + "".join(f'<option value="{escape(y)}">{escape(y)}</option>' for y in years) + "</select></label>",
+        '<label>Stance <select id="f-stance"><option value="">any</option>'
+        + "".join(f'<option value="{s}">{s}</option>' for s in LABELS)
+        + '<option value="error">failed</option></select></label>',
+        '<label>Sender <select id="f-sender"><option value="">any</option>'
+        + "".join(f'<option value="{escape(s)}">{escape(s)}</option>' for s in senders)
+        + "</select></label>",
+        '<label>Year <select id="f-year"><option value="">any</option>'
+        + "".join(f'<option value="{escape(y)}">{escape(y)}</option>' for y in years)
+        + "</select></label>",
         '<label>Search <input id="f-search" type="search" placeholder="letter, sender, words"></label>',
         '<span class="count"><span id="shown"></span> letters shown</span></div>',
         '<table id="letters"><thead><tr><th>letter</th><th>date</th><th>sender</th><th>auditor</th><th>findings</th><th>paragraphs</th></tr></thead><tbody>',
@@ -185,23 +205,35 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
             )
             continue
         stances = sorted({f["stance"] for f in letter["findings"]})
-        chips = "".join(_chip(s, f"{s} {sum(1 for f in letter['findings'] if f['stance'] == s)}") for s in LABELS if s in stances)
-        search = " ".join([letter["letter"], sender, meta.get("auditor") or "", meta.get("subject") or ""] + [p["text"] for p in mine]).lower()
+        chips = "".join(
+            _chip(s, f"{s} {sum(1 for f in letter['findings'] if f['stance'] == s)}") for s in LABELS if s in stances
+        )
+        search = " ".join(
+            [letter["letter"], sender, meta.get("auditor") or "", meta.get("subject") or ""] + [p["text"] for p in mine]
+        ).lower()
         html.append(
             f'<tr data-stances="{" ".join(stances)}" data-sender="{escape(sender)}" data-year="{escape(year)}" data-search="{escape(search)}" data-target="{target}">'
             f'<td><a href="#{target}">{escape(letter["letter"])}</a></td><td>{escape(meta.get("date") or "")}</td><td>{escape(sender)}</td>'
-            f'<td>{escape(meta.get("auditor") or "")}</td><td>{chips}</td><td>{letter["n_paragraphs"]}</td></tr>'
+            f"<td>{escape(meta.get('auditor') or '')}</td><td>{chips}</td><td>{letter['n_paragraphs']}</td></tr>"
         )
-        evidence = {f["evidence"]["paragraph"]: f["evidence"]["sentence"] for f in letter["findings"] if f.get("evidence")}
-        body = [f'<section class="letter" id="{target}"><h3>{escape(letter["letter"])}</h3>',
-                f'<div class="meta">{escape(letter["source"])} &middot; {escape(meta.get("date") or "no date")} &middot; '
-                f'{escape(sender)} &rarr; {escape(meta.get("auditor") or "auditor unknown")}'
-                + (f" &middot; {escape(meta['subject'])}" if meta.get("subject") else "") + "</div>",
-                '<ul class="findings">']
+        evidence = {
+            f["evidence"]["paragraph"]: f["evidence"]["sentence"] for f in letter["findings"] if f.get("evidence")
+        }
+        body = [
+            f'<section class="letter" id="{target}"><h3>{escape(letter["letter"])}</h3>',
+            f'<div class="meta">{escape(letter["source"])} &middot; {escape(meta.get("date") or "no date")} &middot; '
+            f"{escape(sender)} &rarr; {escape(meta.get('auditor') or 'auditor unknown')}"
+            + (f" &middot; {escape(meta['subject'])}" if meta.get("subject") else "")
+            + "</div>",
+            '<ul class="findings">',
+        ]
         for finding in letter["findings"]:
             ev = finding.get("evidence")
-            body.append(f"<li>{_chip(finding['stance'])} <b>{escape(finding['heading'] or '(before the first heading)')}</b>"
-                        + (f": &ldquo;{escape(ev['sentence'])}&rdquo;" if ev else "") + "</li>")
+            body.append(
+                f"<li>{_chip(finding['stance'])} <b>{escape(finding['heading'] or '(before the first heading)')}</b>"
+                + (f": &ldquo;{escape(ev['sentence'])}&rdquo;" if ev else "")
+                + "</li>"
+            )
         body.append("</ul>")
         heading = object()
         for p in mine:
@@ -212,7 +244,7 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
             body.append(
                 f'<div class="para" style="border-left-color:{COLOURS[p["label"]]}" data-label="{p["label"]}">'
                 f'<div class="lab" style="color:{COLOURS[p["label"]]}">{p["label"]} {p["scores"][p["label"]]:.2f}</div>'
-                f'{_highlight(p["text"], evidence.get(p["paragraph"]))}</div>'
+                f"{_highlight(p['text'], evidence.get(p['paragraph']))}</div>"
             )
         body.append("</section>")
         sections.append("".join(body))
@@ -226,17 +258,34 @@ def render(letters: list[dict], paragraphs: list[dict], title: str = "Standpunt 
 def write_summary_csv(letters: list[dict], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["letter", "source", "status", "reason", "date", "sender", "auditor", "subject", "paragraphs"]
-                        + [f"paragraphs_{s}" for s in LABELS] + [f"findings_{s}" for s in LABELS] + ["pushback_evidence"])
+        writer.writerow(
+            ["letter", "source", "status", "reason", "date", "sender", "auditor", "subject", "paragraphs"]
+            + [f"paragraphs_{s}" for s in LABELS]
+            + [f"findings_{s}" for s in LABELS]
+            + ["pushback_evidence"]
+        )
         for letter in letters:
             meta = letter.get("metadata") or {}
             counts = letter.get("counts") or {}
             findings = letter.get("findings") or []
-            evidence = " | ".join(f["evidence"]["sentence"] for f in findings if f["stance"] == "pushback" and f.get("evidence"))
+            evidence = " | ".join(
+                f["evidence"]["sentence"] for f in findings if f["stance"] == "pushback" and f.get("evidence")
+            )
             writer.writerow(
-                [letter["letter"], letter["source"], letter["status"], letter.get("reason") or "", meta.get("date") or "",
-                 meta.get("sender") or "", meta.get("auditor") or "", meta.get("subject") or "", letter.get("n_paragraphs") or 0]
-                + [counts.get(s, 0) for s in LABELS] + [sum(1 for f in findings if f["stance"] == s) for s in LABELS] + [evidence]
+                [
+                    letter["letter"],
+                    letter["source"],
+                    letter["status"],
+                    letter.get("reason") or "",
+                    meta.get("date") or "",
+                    meta.get("sender") or "",
+                    meta.get("auditor") or "",
+                    meta.get("subject") or "",
+                    letter.get("n_paragraphs") or 0,
+                ]
+                + [counts.get(s, 0) for s in LABELS]
+                + [sum(1 for f in findings if f["stance"] == s) for s in LABELS]
+                + [evidence]
             )
 
 
@@ -252,5 +301,7 @@ def write_report(folder: str | Path) -> tuple[Path, Path]:
     report.write_text(render(letters, paragraphs, f"Standpunt report: {folder.name}", model), encoding="utf-8")
     summary = folder / "summary.csv"
     write_summary_csv(letters, summary)
-    (folder / "summary.json").write_text(json.dumps(summarize_archive(letters, paragraphs), indent=2, ensure_ascii=False, default=dict))
+    (folder / "summary.json").write_text(
+        json.dumps(summarize_archive(letters, paragraphs), indent=2, ensure_ascii=False, default=dict)
+    )
     return report, summary

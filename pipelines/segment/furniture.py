@@ -15,36 +15,110 @@ _DATE = rf"\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
 
 # Patterns that decide a whole block (its text with lines joined by a space).
 BLOCK_RULES: list[tuple[str, re.Pattern]] = [
-    ("page-number", re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^\d{1,3}\s*/\s*\d{1,3}$|^\d{1,3}\s*-\s*\d{1,3}$|^(?:pagina|page|blad)\s+\d+(?:\s+(?:van|of|/)\s+\d+)?$", re.I)),
+    (
+        "page-number",
+        re.compile(
+            r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^\d{1,3}\s*/\s*\d{1,3}$|^\d{1,3}\s*-\s*\d{1,3}$|^(?:pagina|page|blad)\s+\d+(?:\s+(?:van|of|/)\s+\d+)?$",
+            re.I,
+        ),
+    ),
     ("return-address", re.compile(r"^>?\s*Retouradres\b", re.I)),
-    ("reference-label", re.compile(
-        r"^(?:Onze referentie|Uw referentie|Ons kenmerk|Uw kenmerk|Kenmerk|Referentie|Datum|Betreft|Onderwerp|Bijlage\(?n?\)?|Bijlagen|"
-        r"Uw brief(?: van)?|Uw bericht|Contactpersoon|Behandeld door|Doorkiesnummer|Telefoon|T|E|F|E-mail|Inlichtingen|"
-        r"Verzonden|Zaaknummer|Registratienummer|Documentnummer|Aantal bijlagen|Afschrift aan|Kopie aan|Ons nummer|Uw nummer)"
-        r"(?:\s*:|\s+\S|$)", re.I)),
-    ("date", re.compile(rf"^(?:(?:Den Haag|'s-Gravenhage|[A-Z][a-zé]+(?:[- ][A-Z][a-zé]+)?),?\s*)?(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?{_DATE}$|^\d{{1,2}}-\d{{1,2}}-\d{{4}}$|^(?:Vastgesteld|Ingediend|Beantwoord|Verzonden)\s+{_DATE}", re.I)),
+    (
+        "reference-label",
+        re.compile(
+            r"^(?:Onze referentie|Uw referentie|Ons kenmerk|Uw kenmerk|Kenmerk|Referentie|Datum|Betreft|Onderwerp|Bijlage\(?n?\)?|Bijlagen|"
+            r"Uw brief(?: van)?|Uw bericht|Contactpersoon|Behandeld door|Doorkiesnummer|Telefoon|T|E|F|E-mail|Inlichtingen|"
+            r"Verzonden|Zaaknummer|Registratienummer|Documentnummer|Aantal bijlagen|Afschrift aan|Kopie aan|Ons nummer|Uw nummer)"
+            r"(?:\s*:|\s+\S|$)",
+            re.I,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            rf"^(?:(?:Den Haag|'s-Gravenhage|[A-Z][a-zé]+(?:[- ][A-Z][a-zé]+)?),?\s*)?(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?{_DATE}$|^\d{{1,2}}-\d{{1,2}}-\d{{4}}$|^(?:Vastgesteld|Ingediend|Beantwoord|Verzonden)\s+{_DATE}",
+            re.I,
+        ),
+    ),
     ("salutation", re.compile(r"^(?:(?:Zeer |Hoog)?geachte|Beste|Dames en heren|L\.S\.)\b[^.!?]{0,80}[,:]?$", re.I)),
-    ("closing", re.compile(r"^(?:Hoogachtend|Met (?:vriendelijke|hartelijke) groet(?:en)?|Met de meeste hoogachting|Met hoogachting|Met vriendelijke groeten|Namens (?:deze|dezen))\b[^.]{0,120}$", re.I)),
-    ("signature", re.compile(
-        r"^(?:de |het |DE |HET )?(?:minister(?:-president)?|staatssecretaris|ministers|staatssecretarissen|burgemeester(?: en wethouders)?|"
-        r"(?:het )?college van (?:burgemeester en wethouders|gedeputeerde staten)|gedeputeerde staten|secretaris|griffier|voorzitter|"
-        r"directeur(?:-generaal)?|de directie|dagelijks bestuur|algemeen bestuur|raad van bestuur|college van bestuur|"
-        r"loco-secretaris|wethouder|gemeentesecretaris|provinciesecretaris|commissaris van de koning)\b[^.;:!?]{0,160},\s*(?:[A-Z][^.;:!?]{0,60})?$",
-        re.I)),
-    ("signature-bare", re.compile(r"^(?:de |het )?(?:secretaris|voorzitter|burgemeester|griffier|loco-secretaris)\s*,?$", re.I)),
-    ("addressee", re.compile(r"^(?:Aan (?:de|het|den)\b[^.]{0,160}|De (?:President|Voorzitter|voorzitter|leden|directeur) van (?:de|het) [^.]{0,160}(?:Postbus|\d{4} ?[A-Z]{2}).*)$")),
-    ("address", re.compile(r"(?:^|\s)(?:Postbus \d+|\d{4} ?[A-Z]{2}\s+[A-Z'][\w'\-]+)(?:\s|$)|^t\.a\.v\.|\bt\.a\.v\.\s")),
-    ("contact", re.compile(r"^(?:www\.|https?://)\S+$|^\S+@\S+\.\w+$|^(?:T|Tel\.?|Telefoon|F|Fax)\s*[:.]?\s*[+\d(][\d ()\-]{6,}$", re.I)),
-    ("kamerstuk-header", re.compile(
-        r"^\d{2}\s?\d{3}(?:\s+[A-Z]{1,5})?(?:\s|$)|^(?:nr\.|Nr\.)\s*\d+\b|^BRIEF VAN\b|^Tweede Kamer der Staten-Generaal\b|^Eerste Kamer der Staten-Generaal\b|"
-        r"^Vergaderjaar\b|^Kamervraag\b|^Kamerstuk\b|^LIJST VAN VRAGEN EN ANTWOORDEN\b|^Brief regering\s*:|^Officiële uitgave\b|^ISSN\b|^kst-\d|^ah-tk-|^Aanhangsel\b|^Staatscourant\b")),
-    ("footnote-marker", re.compile(r"^(?:X\s?Noot|Noot)\s*\d*$|^\*+$|^\(?\d{1,2}\)$|^\d{1,2}\s+(?:Kamerstuk|Zie|Raadpleegbaar|Ter inzage|https?://|www\.)", re.I)),
-    ("transcript-label", re.compile(
-        r"^(?:De voorzitter|Voorzitter|De heer [^:]{1,60}|Mevrouw [^:]{1,60}|Minister [^:]{1,60}|Staatssecretaris [^:]{1,60}|"
-        r"Vraag(?: van)? [^:]{0,60}|Antwoord [^:]{0,60}):$")),
-    ("transcript-procedure", re.compile(r"^(?:Daartoe wordt besloten|De beraadslaging wordt (?:geopend|hervat|gesloten)|De vergadering wordt (?:geschorst|heropend|gesloten)|Aan de orde is\b.*|Dank u wel|Ik dank u (?:wel )?voor uw aandacht)\.?:?$", re.I)),
-    ("speech-closing", re.compile(r"^(?:Ik wens u (?:allen )?[^.!]{0,60}|Dank u wel|Dank voor uw aandacht|Ik dank u (?:wel )?voor uw aandacht)[.!]$", re.I)),
-    ("page-caption", re.compile(r"^(?:Toespraak|Speech|Kamerbrief|Persbericht|Nieuwsbericht|Brief) (?:van|over|met|bij|aan|door)\b[^\n]{0,300}$")),
+    (
+        "closing",
+        re.compile(
+            r"^(?:Hoogachtend|Met (?:vriendelijke|hartelijke) groet(?:en)?|Met de meeste hoogachting|Met hoogachting|Met vriendelijke groeten|Namens (?:deze|dezen))\b[^.]{0,120}$",
+            re.I,
+        ),
+    ),
+    (
+        "signature",
+        re.compile(
+            r"^(?:de |het |DE |HET )?(?:minister(?:-president)?|staatssecretaris|ministers|staatssecretarissen|burgemeester(?: en wethouders)?|"
+            r"(?:het )?college van (?:burgemeester en wethouders|gedeputeerde staten)|gedeputeerde staten|secretaris|griffier|voorzitter|"
+            r"directeur(?:-generaal)?|de directie|dagelijks bestuur|algemeen bestuur|raad van bestuur|college van bestuur|"
+            r"loco-secretaris|wethouder|gemeentesecretaris|provinciesecretaris|commissaris van de koning)\b[^.;:!?]{0,160},\s*(?:[A-Z][^.;:!?]{0,60})?$",
+            re.I,
+        ),
+    ),
+    (
+        "signature-bare",
+        re.compile(r"^(?:de |het )?(?:secretaris|voorzitter|burgemeester|griffier|loco-secretaris)\s*,?$", re.I),
+    ),
+    (
+        "addressee",
+        re.compile(
+            r"^(?:Aan (?:de|het|den)\b[^.]{0,160}|De (?:President|Voorzitter|voorzitter|leden|directeur) van (?:de|het) [^.]{0,160}(?:Postbus|\d{4} ?[A-Z]{2}).*)$"
+        ),
+    ),
+    (
+        "address",
+        re.compile(r"(?:^|\s)(?:Postbus \d+|\d{4} ?[A-Z]{2}\s+[A-Z'][\w'\-]+)(?:\s|$)|^t\.a\.v\.|\bt\.a\.v\.\s"),
+    ),
+    (
+        "contact",
+        re.compile(
+            r"^(?:www\.|https?://)\S+$|^\S+@\S+\.\w+$|^(?:T|Tel\.?|Telefoon|F|Fax)\s*[:.]?\s*[+\d(][\d ()\-]{6,}$", re.I
+        ),
+    ),
+    (
+        "kamerstuk-header",
+        re.compile(
+            r"^\d{2}\s?\d{3}(?:\s+[A-Z]{1,5})?(?:\s|$)|^(?:nr\.|Nr\.)\s*\d+\b|^BRIEF VAN\b|^Tweede Kamer der Staten-Generaal\b|^Eerste Kamer der Staten-Generaal\b|"
+            r"^Vergaderjaar\b|^Kamervraag\b|^Kamerstuk\b|^LIJST VAN VRAGEN EN ANTWOORDEN\b|^Brief regering\s*:|^Officiële uitgave\b|^ISSN\b|^kst-\d|^ah-tk-|^Aanhangsel\b|^Staatscourant\b"
+        ),
+    ),
+    (
+        "footnote-marker",
+        re.compile(
+            r"^(?:X\s?Noot|Noot)\s*\d*$|^\*+$|^\(?\d{1,2}\)$|^\d{1,2}\s+(?:Kamerstuk|Zie|Raadpleegbaar|Ter inzage|https?://|www\.)",
+            re.I,
+        ),
+    ),
+    (
+        "transcript-label",
+        re.compile(
+            r"^(?:De voorzitter|Voorzitter|De heer [^:]{1,60}|Mevrouw [^:]{1,60}|Minister [^:]{1,60}|Staatssecretaris [^:]{1,60}|"
+            r"Vraag(?: van)? [^:]{0,60}|Antwoord [^:]{0,60}):$"
+        ),
+    ),
+    (
+        "transcript-procedure",
+        re.compile(
+            r"^(?:Daartoe wordt besloten|De beraadslaging wordt (?:geopend|hervat|gesloten)|De vergadering wordt (?:geschorst|heropend|gesloten)|Aan de orde is\b.*|Dank u wel|Ik dank u (?:wel )?voor uw aandacht)\.?:?$",
+            re.I,
+        ),
+    ),
+    (
+        "speech-closing",
+        re.compile(
+            r"^(?:Ik wens u (?:allen )?[^.!]{0,60}|Dank u wel|Dank voor uw aandacht|Ik dank u (?:wel )?voor uw aandacht)[.!]$",
+            re.I,
+        ),
+    ),
+    (
+        "page-caption",
+        re.compile(
+            r"^(?:Toespraak|Speech|Kamerbrief|Persbericht|Nieuwsbericht|Brief) (?:van|over|met|bij|aan|door)\b[^\n]{0,300}$"
+        ),
+    ),
     ("parenthetical", re.compile(r"^\([^()]{1,200}\)\.?$")),
     ("source-line", re.compile(r"^(?:bron|Bron|foto|Foto|Bekijk|Download|Lees (?:ook|meer)|Deel deze)\b.{0,160}$")),
     ("letterhead-pipe", re.compile(r"^[^|.]{2,80}\|\s*[^|]{0,60}$")),
@@ -93,4 +167,3 @@ def block_rule(text: str) -> str | None:
     if DATE_WORDS.fullmatch(text):
         return "date"
     return None
-

@@ -28,8 +28,16 @@ _MIN_PARAGRAPH_WORDS = 20
 _MAX_HEADING_WORDS = 14
 _MAX_HEADING_CHARS = 160
 _PEELABLE = {
-    "return-address", "reference-label", "date", "salutation", "addressee", "address",
-    "kamerstuk-header", "page-number", "transcript-label", "contact",
+    "return-address",
+    "reference-label",
+    "date",
+    "salutation",
+    "addressee",
+    "address",
+    "kamerstuk-header",
+    "page-number",
+    "transcript-label",
+    "contact",
 }
 
 
@@ -70,8 +78,34 @@ def _looks_like_heading(text: str) -> bool:
 
 
 _FUNCTION_WORDS = {
-    "de", "het", "een", "dat", "die", "is", "zijn", "wordt", "worden", "heeft", "hebben", "om", "te",
-    "er", "ik", "wij", "we", "u", "zij", "niet", "ook", "voor", "van", "met", "op", "in", "en", "aan",
+    "de",
+    "het",
+    "een",
+    "dat",
+    "die",
+    "is",
+    "zijn",
+    "wordt",
+    "worden",
+    "heeft",
+    "hebben",
+    "om",
+    "te",
+    "er",
+    "ik",
+    "wij",
+    "we",
+    "u",
+    "zij",
+    "niet",
+    "ook",
+    "voor",
+    "van",
+    "met",
+    "op",
+    "in",
+    "en",
+    "aan",
 }
 
 
@@ -192,11 +226,16 @@ def classify_blocks(blocks: list[Block]) -> list[Block]:
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         after = blocks[i + 2] if i + 2 < len(blocks) else None
         text = fold(block.text)
-        body_follows = nxt is not None and nxt.kind == "paragraph" and "title" not in nxt.extra and not _starts_lower(nxt.text)
+        body_follows = (
+            nxt is not None and nxt.kind == "paragraph" and "title" not in nxt.extra and not _starts_lower(nxt.text)
+        )
         title_follows = (
             nxt is not None
             and (nxt.kind == "candidate" or "title" in nxt.extra)
-            and (("title" in nxt.extra) or (after is not None and after.kind == "paragraph" and not _starts_lower(after.text)))
+            and (
+                ("title" in nxt.extra)
+                or (after is not None and after.kind == "paragraph" and not _starts_lower(after.text))
+            )
         )
         if _looks_like_heading(text) and (body_follows or title_follows):
             block.kind = "heading"

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from standpunt.models.loading import Predictor, resolve_model
 from standpunt.pipelines.batch.reading import read_and_segment
@@ -66,15 +66,23 @@ def load_predictor(model: ModelShipment, config: PredictConfig) -> Predictor:
         from pyspark import SparkFiles
 
         spec = SparkFiles.get(model.name) if model.shipped else model.name
-        predictor = resolve_model(spec, backend=config.inference.backend, quantize=config.inference.quantize, threads=threads,
-                                  batch_size=config.batch_size, registry=config.tracking)
+        predictor = resolve_model(
+            spec,
+            backend=config.inference.backend,
+            quantize=config.inference.quantize,
+            threads=threads,
+            batch_size=config.batch_size,
+            registry=config.tracking,
+        )
         if predictor.identity.short != model.short:
             raise RuntimeError(f"executor loaded model {predictor.identity.short}, the driver resolved {model.short}")
         PREDICTORS[key] = predictor
     return PREDICTORS[key]
 
 
-def read_letter(path: str, length: int, content: bytes | None, letter: str, source: str, max_bytes: int, scratch: Path) -> dict:
+def read_letter(
+    path: str, length: int, content: bytes | None, letter: str, source: str, max_bytes: int, scratch: Path
+) -> dict:
     """read_and_segment on the letter's bytes, as if predict read `source`."""
     folder = Path(tempfile.mkdtemp(dir=scratch))
     local = folder / PurePosixPath(source).name
@@ -106,8 +114,9 @@ def _rows(group: list[dict], predictor: Predictor, config: PredictConfig) -> lis
     return [{**letter, "paragraphs": paragraphs} for letter, paragraphs in classify_group(group, predictor, config)]
 
 
-def classify_partition(batches, letters: dict[str, tuple[str, str]], model: ModelShipment, config: PredictConfig,
-                       max_bytes: int) -> Iterator:
+def classify_partition(
+    batches, letters: dict[str, tuple[str, str]], model: ModelShipment, config: PredictConfig, max_bytes: int
+) -> Iterator:
     """mapInArrow's function: Arrow batches of (path, length, content) in,
     Arrow batches of LETTER_WITH_PARAGRAPHS out. `letters` maps each path of
     this job's batch to its (letter id, source), computed on the driver.
@@ -128,7 +137,9 @@ def classify_partition(batches, letters: dict[str, tuple[str, str]], model: Mode
             for i in range(batch.num_rows):
                 path = paths[i].as_py()
                 letter, source = letters[path]
-                result = read_letter(path, lengths[i].as_py(), contents[i].as_py(), letter, source, max_bytes, Path(scratch))
+                result = read_letter(
+                    path, lengths[i].as_py(), contents[i].as_py(), letter, source, max_bytes, Path(scratch)
+                )
                 group.append(result)
                 n_paragraphs += len(result.get("paragraphs", ()))
                 if n_paragraphs >= LARGEST_GROUP:

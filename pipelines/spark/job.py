@@ -10,8 +10,8 @@ scheduling) is small next to the work (README, Spark)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import partial, reduce
-from typing import Callable, Iterator
 
 from standpunt.pipelines.predict_config import PredictConfig
 from standpunt.pipelines.spark.executor import ModelShipment, classify_partition
@@ -24,7 +24,7 @@ DEFAULT_BATCH_LETTERS = 500
 
 def batches(files: list[ListedFile], size: int) -> Iterator[list[ListedFile]]:
     for start in range(0, len(files), size):
-        yield files[start:start + size]
+        yield files[start : start + size]
 
 
 def files_frame(spark, batch: list[ListedFile], max_bytes: int):
@@ -36,7 +36,11 @@ def files_frame(spark, batch: list[ListedFile], max_bytes: int):
     unread = [f for f in batch if not 0 < f.length <= max_bytes]
     frames = []
     if readable:
-        frames.append(spark.read.format("binaryFile").load([escape_glob(f.path) for f in readable]).select("path", "length", "content"))
+        frames.append(
+            spark.read.format("binaryFile")
+            .load([escape_glob(f.path) for f in readable])
+            .select("path", "length", "content")
+        )
     if unread:
         frames.append(spark.createDataFrame([(f.path, f.length, None) for f in unread], FILE_ROW))
     return reduce(lambda a, b: a.unionByName(b), frames)
@@ -50,8 +54,15 @@ def classified_frame(spark, batch: list[ListedFile], model: ModelShipment, confi
     return files_frame(spark, batch, max_bytes).mapInArrow(function, LETTER_WITH_PARAGRAPHS)
 
 
-def run_batches(spark, todo: list[ListedFile], store: ParquetStore, model: ModelShipment, config: PredictConfig,
-                batch_letters: int, on_batch: Callable[[list, int], None]) -> None:
+def run_batches(
+    spark,
+    todo: list[ListedFile],
+    store: ParquetStore,
+    model: ModelShipment,
+    config: PredictConfig,
+    batch_letters: int,
+    on_batch: Callable[[list, int], None],
+) -> None:
     """Classify and append every batch; on_batch(letters of the batch, letters in it) after each commit."""
     for batch in batches(todo, batch_letters):
         written = store.append(classified_frame(spark, batch, model, config))

@@ -94,8 +94,7 @@ class _Lister:
         binaryFile source lists it. Its rows leave out empty files (a scan
         skips zero-length files), its file index does not: an empty file is
         a letter, recorded as `empty`, as predict records it."""
-        frame = (self.spark.read.format("binaryFile").option("recursiveFileLookup", "true")
-                 .load(escape_glob(qualified)))
+        frame = self.spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(escape_glob(qualified))
         lengths = {row.path: int(row.length) for row in frame.select("path", "length").collect()}
         return [(path, lengths.get(path, 0)) for path in map(hadoop_path, frame.inputFiles())]
 
@@ -118,7 +117,7 @@ def list_letters(spark, inputs: list[str]) -> tuple[list[ListedFile], list[str]]
             root = qualified.toString().rstrip("/")
             files = sorted(lister.folder(root))
             for path, length in files:
-                relative = path[len(root) + 1:]
+                relative = path[len(root) + 1 :]
                 add(path, length, _join(item, relative), relative)
             if not files:
                 unmatched.append(item)
@@ -129,14 +128,21 @@ def list_letters(spark, inputs: list[str]) -> tuple[list[ListedFile], list[str]]
             prefix = _glob_root(item)
             _, qualified_prefix = lister.qualified(prefix)
             root = qualified_prefix.toString().rstrip("/")
-            matches = sorted((s.getPath().toString(), int(s.getLen())) for s in (fs.globStatus(qualified) or []) if s.isFile())
+            matches = sorted(
+                (s.getPath().toString(), int(s.getLen())) for s in (fs.globStatus(qualified) or []) if s.isFile()
+            )
             for path, length in matches:
-                add(path, length, _join(prefix, path[len(root) + 1:]) if prefix else path[len(root) + 1:],
-                    path.rsplit("/", 1)[-1])
+                add(
+                    path,
+                    length,
+                    _join(prefix, path[len(root) + 1 :]) if prefix else path[len(root) + 1 :],
+                    path.rsplit("/", 1)[-1],
+                )
             if not matches:
                 unmatched.append(item)
         else:  # reported as `missing` by the reader, as predict does
             add(f"missing:{item}", MISSING, _as_given(item), PurePosixPath(item).name)
     named = assign_letter_ids([(PurePosixPath(source), relative) for _, _, source, relative in found])
-    return [ListedFile(path, length, file.letter, source)
-            for (path, length, source, _), file in zip(found, named)], unmatched
+    return [
+        ListedFile(path, length, file.letter, source) for (path, length, source, _), file in zip(found, named)
+    ], unmatched

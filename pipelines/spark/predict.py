@@ -14,13 +14,20 @@ import hashlib
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from standpunt.models.loading import Predictor, resolve_model
 from standpunt.models.tracking import git_commit, standpunt_version
-from standpunt.pipelines.batch.manifest import (ModelMismatchError, check_resume, finish, new_manifest, predictor_record,
-                                                set_aside, write_manifest)
+from standpunt.pipelines.batch.manifest import (
+    ModelMismatchError,
+    check_resume,
+    finish,
+    new_manifest,
+    predictor_record,
+    set_aside,
+    write_manifest,
+)
 from standpunt.pipelines.batch.outputs import LETTERS
 from standpunt.pipelines.batch.runner import NothingToPredict, RunStats
 from standpunt.pipelines.predict_config import PredictConfig
@@ -63,9 +70,16 @@ def ship_model(spark, predictor: Predictor) -> ModelShipment:
     return ModelShipment(name, True, identity.short)
 
 
-def spark_predict(spark, inputs: list[str], out: str | Path, config: PredictConfig, model: str | None = None,
-                  batch_letters: int = DEFAULT_BATCH_LETTERS, force_new: bool = False,
-                  log: Callable[[str], None] = print) -> RunStats:
+def spark_predict(
+    spark,
+    inputs: list[str],
+    out: str | Path,
+    config: PredictConfig,
+    model: str | None = None,
+    batch_letters: int = DEFAULT_BATCH_LETTERS,
+    force_new: bool = False,
+    log: Callable[[str], None] = print,
+) -> RunStats:
     """Label every letter the inputs name into out (resuming what is there).
     `model` overrides config.model; out must be a path the driver can write
     (local, or shared storage the executors see at the same path)."""
@@ -78,16 +92,24 @@ def spark_predict(spark, inputs: list[str], out: str | Path, config: PredictConf
         raise NothingToPredict("nothing to predict: no files found in the inputs")
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    predictor = resolve_model(config.model, backend=config.inference.backend, quantize=config.inference.quantize,
-                              threads=config.inference.threads, batch_size=config.batch_size, registry=config.tracking)
+    predictor = resolve_model(
+        config.model,
+        backend=config.inference.backend,
+        quantize=config.inference.quantize,
+        threads=config.inference.threads,
+        batch_size=config.batch_size,
+        registry=config.tracking,
+    )
     record = predictor_record(predictor, config)
     if force_new:
         moved = set_aside(folder)
         if moved:
             log(f"standpunt: --force-new: earlier outputs moved to {moved}")
     if (folder / LETTERS).exists():  # one folder, one engine: resuming keys on the Parquet tables
-        raise ModelMismatchError(f"{folder}: holds letters.jsonl of `standpunt predict`; spark-predict writes Parquet: "
-                                 "use another --out, or --force-new to start it afresh")
+        raise ModelMismatchError(
+            f"{folder}: holds letters.jsonl of `standpunt predict`; spark-predict writes Parquet: "
+            "use another --out, or --force-new to start it afresh"
+        )
     previous = check_resume(folder, record)
     manifest = new_manifest(record, config, previous, standpunt_version(), git_commit())
     store = ParquetStore(folder)
@@ -113,8 +135,16 @@ def spark_predict(spark, inputs: list[str], out: str | Path, config: PredictConf
 
     run_batches(spark, todo, store, shipment, config, batch_letters, on_batch)
     stats.seconds = time.time() - started
-    finish(manifest, dict(store.totals), {"letters_ok": stats.ok, "letters_failed": stats.failed,
-                                          "already_done": stats.already_done, "paragraphs": stats.paragraphs,
-                                          "worker_restarts": 0})
+    finish(
+        manifest,
+        dict(store.totals),
+        {
+            "letters_ok": stats.ok,
+            "letters_failed": stats.failed,
+            "already_done": stats.already_done,
+            "paragraphs": stats.paragraphs,
+            "worker_restarts": 0,
+        },
+    )
     write_manifest(folder, manifest)
     return stats

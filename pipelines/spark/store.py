@@ -20,8 +20,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from standpunt.pipelines.batch.tables import parquet_folder
 from standpunt.pipelines.batch.outputs import LETTERS, PARAGRAPHS
+from standpunt.pipelines.batch.tables import parquet_folder
 
 # Test hook: SIGKILL the driver once batch N's paragraphs are committed and
 # before its letters are, the worst moment for a kill.
@@ -93,8 +93,12 @@ class ParquetStore:
         self.batches += 1
         frame = frame.persist(StorageLevel.MEMORY_AND_DISK)  # computed once, written twice
         try:
-            (frame.select(F.explode("paragraphs").alias("p")).select("p.*")
-             .write.mode("append").parquet(str(self.paragraphs)))
+            (
+                frame.select(F.explode("paragraphs").alias("p"))
+                .select("p.*")
+                .write.mode("append")
+                .parquet(str(self.paragraphs))
+            )
             if os.environ.get(KILL_HOOK_ENV) == str(self.batches):
                 import signal
 

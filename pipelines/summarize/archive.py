@@ -69,8 +69,14 @@ def summarize_archive(letters: list[dict], paragraphs: list[dict], strongest: in
         "by_year": by_year,
         "pushback_share_by_year": pushback_share,
         "strongest_pushback": [
-            {"letter": p["letter"], "source": p["source"], "paragraph": p["paragraph"], "heading": p["heading"],
-             "score": p["scores"]["pushback"], "text": p["text"]}
+            {
+                "letter": p["letter"],
+                "source": p["source"],
+                "paragraph": p["paragraph"],
+                "heading": p["heading"],
+                "score": p["scores"]["pushback"],
+                "text": p["text"],
+            }
             for p in strongest_pushback
         ],
     }

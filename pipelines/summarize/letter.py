@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from standpunt.pipelines.core.labels import LABELS
-from standpunt.pipelines.predict_config import FindingRule
 from standpunt.pipelines.core.text import split_sentences
+from standpunt.pipelines.predict_config import FindingRule
 
 
 @dataclass
@@ -70,7 +70,12 @@ def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, sco
     findings = []
     for group in group_findings(paragraphs):
         stance = finding_stance(group, rule)
-        finding = {"heading": group[0].heading, "paragraphs": [p.index for p in group], "stance": stance, "evidence": None}
+        finding = {
+            "heading": group[0].heading,
+            "paragraphs": [p.index for p in group],
+            "stance": stance,
+            "evidence": None,
+        }
         if stance != "none":
             best = strongest_paragraph(group, stance)
             sentences = split_sentences(best.text) or [best.text]
@@ -81,8 +86,12 @@ def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, sco
                 sentence, score = sentences[position], float(scored[position].get(stance, 0.0))
             else:
                 sentence, score = sentences[0], paragraph_score
-            finding["evidence"] = {"paragraph": best.index, "sentence": sentence, "score": round(score, 4),
-                                   "paragraph_score": round(paragraph_score, 4)}
+            finding["evidence"] = {
+                "paragraph": best.index,
+                "sentence": sentence,
+                "score": round(score, 4),
+                "paragraph_score": round(paragraph_score, 4),
+            }
         findings.append(finding)
     counts = {label: sum(1 for p in paragraphs if p.label == label) for label in LABELS}
     return {"counts": counts, "findings": findings}

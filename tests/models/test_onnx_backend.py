@@ -24,7 +24,9 @@ def test_onnx_gives_the_torch_labels_and_scores(tiny_model, tmp_path, monkeypatc
     fused = {node.op_type for node in graph.graph.node}
     assert {"Attention", "BiasGelu", "EmbedLayerNormalization"} <= fused  # the transformer kernels, not loose MatMuls
     assert "SkipLayerNormalization" not in fused  # slower than Add + LayerNormalization here
-    assert any(t.data_location == onnx.TensorProto.EXTERNAL for t in graph.graph.initializer)  # weights mapped, not inlined
+    assert any(
+        t.data_location == onnx.TensorProto.EXTERNAL for t in graph.graph.initializer
+    )  # weights mapped, not inlined
     assert data_path(fast.path).stat().st_size > 0
     stamp = fast.path.stat().st_mtime_ns
     OnnxStanceModel(tiny_model)  # cached: no second export
@@ -81,8 +83,13 @@ def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
         f"p = resolve_model({str(tiny_model)!r}, backend='onnx'); p.predict(['Ik deel uw conclusie.']); "
         "print('torch' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            env=dict(os.environ, STANDPUNT_ONNX_CACHE=str(tmp_path / "cache")))
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, STANDPUNT_ONNX_CACHE=str(tmp_path / "cache")),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "False"
 

@@ -10,7 +10,10 @@ from tests.conftest import ROOT
 
 
 def tiny_config(tiny_encoder, *overrides):
-    return load_config(ROOT / "configs" / "default.yaml", [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8", *overrides])
+    return load_config(
+        ROOT / "configs" / "default.yaml",
+        [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8", *overrides],
+    )
 
 
 @pytest.mark.parametrize("finetune", ["lora", "full"])

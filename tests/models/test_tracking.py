@@ -27,8 +27,23 @@ def test_git_commit_is_none_outside_a_checkout_or_without_git(tmp_path, monkeypa
     assert git_commit(tmp_path) is None
     # A folder inside somebody else's checkout is not a checkout of the code.
     subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
-    subprocess.run(["git", "-C", str(tmp_path / "repo"), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "t"],
-                   check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(tmp_path / "repo"),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "t",
+        ],
+        check=True,
+    )
     (tmp_path / "repo" / "site-packages").mkdir()
     assert git_commit(tmp_path / "repo" / "site-packages") is None
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
@@ -36,7 +51,10 @@ def test_git_commit_is_none_outside_a_checkout_or_without_git(tmp_path, monkeypa
 
 
 def test_weights_hash_is_sha256sum_of_the_weights_file(tmp_path):
-    assert weights_sha256(SHIPPED_MODEL) == hashlib.sha256((SHIPPED_MODEL / "weights.safetensors").read_bytes()).hexdigest()
+    assert (
+        weights_sha256(SHIPPED_MODEL)
+        == hashlib.sha256((SHIPPED_MODEL / "weights.safetensors").read_bytes()).hexdigest()
+    )
     assert baseline_sha256("tfidf", ["a"], ["agree"]) != baseline_sha256("tfidf", ["a"], ["none"])
     assert baseline_sha256("tfidf", ["a"], ["agree"]) != baseline_sha256("majority", ["a"], ["agree"])
 
@@ -76,5 +94,7 @@ def test_asking_a_sqlite_registry_does_not_import_mlflow(tmp_path):
         f"print(choose_model(None, RegistrySettings('sqlite:///{tmp_path / 'mlflow.db'}')), choose_model(None, RegistrySettings('sqlite:///{tmp_path / 'none.db'}')), "
         "'mlflow' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout.split()
     assert out == ["models:/standpunt-stance@champion", str(SHIPPED_MODEL), "False"]

@@ -5,17 +5,29 @@ import json
 import pytest
 
 from standpunt.pipelines.core.corpus import load_splits, read_records, split_letters
-from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.errors import CorpusError
+from standpunt.pipelines.core.labels import LABELS
 from tests.conftest import CORPUS
 
 GOOD = {
-    "id": "t1", "source": "real", "source_url": None, "title": "t", "date": "2020-01-01",
-    "sender": "Minister", "auditor": "Algemene Rekenkamer", "complete": True,
+    "id": "t1",
+    "source": "real",
+    "source_url": None,
+    "title": "t",
+    "date": "2020-01-01",
+    "sender": "Minister",
+    "auditor": "Algemene Rekenkamer",
+    "complete": True,
     "text": "Kop\n\nIk deel uw conclusie.\n\nIk neem de aanbeveling\n\nniet over.",
     "paragraphs": [
         {"text": "Ik deel uw conclusie.", "spans": [[5, 26]], "heading": "Kop", "label": "agree", "note": ""},
-        {"text": "Ik neem de aanbeveling niet over.", "spans": [[28, 50], [52, 62]], "heading": "Kop", "label": "pushback", "note": ""},
+        {
+            "text": "Ik neem de aanbeveling niet over.",
+            "spans": [[28, 50], [52, 62]],
+            "heading": "Kop",
+            "label": "pushback",
+            "note": "",
+        },
     ],
 }
 

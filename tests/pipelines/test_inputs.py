@@ -39,13 +39,22 @@ def test_same_relative_path_under_two_roots_falls_back_to_the_path_as_given(tmp_
     (tmp_path / "archief" / "uniek.txt").write_text("u")
     files, _ = expand_inputs([str(tmp_path / "archief"), str(tmp_path / "extra")])
     letters = [f.letter for f in files]
-    assert letters == [(tmp_path / "archief" / "brief.txt").as_posix(), "uniek", (tmp_path / "extra" / "brief.txt").as_posix()]
+    assert letters == [
+        (tmp_path / "archief" / "brief.txt").as_posix(),
+        "uniek",
+        (tmp_path / "extra" / "brief.txt").as_posix(),
+    ]
 
 
 def test_ids_are_unique_even_when_a_short_id_meets_a_longer_one():
     from pathlib import Path
 
-    found = [(Path("r1/a/b.txt"), "a/b.txt"), (Path("r2/a/b"), "a/b"), (Path("r3/a/b.pdf"), "a/b.pdf"), (Path("r4/a/b.txt"), "a/b.txt")]
+    found = [
+        (Path("r1/a/b.txt"), "a/b.txt"),
+        (Path("r2/a/b"), "a/b"),
+        (Path("r3/a/b.pdf"), "a/b.pdf"),
+        (Path("r4/a/b.txt"), "a/b.txt"),
+    ]
     letters = [f.letter for f in assign_letter_ids(found)]
     assert len(set(letters)) == 4
     assert letters[2] == "a/b.pdf"

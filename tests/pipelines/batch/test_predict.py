@@ -12,7 +12,6 @@ import sys
 import time
 
 import pandas as pd
-import pytest
 
 from standpunt.pipelines.cli import main
 from tests.conftest import EXAMPLES, ROOT
@@ -35,32 +34,68 @@ def make_bad_letters(folder):
 def test_good_and_bad_letters(tiny_model, tmp_path, capsys):
     archive = tmp_path / "archive"
     archive.mkdir()
-    for name in ("000_seed-aenm-vo2025.pdf", "000_seed-aenm-vo2025.txt", "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010.txt"):
+    for name in (
+        "000_seed-aenm-vo2025.pdf",
+        "000_seed-aenm-vo2025.txt",
+        "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010.txt",
+    ):
         shutil.copy(EXAMPLES / name, archive / name)
     make_bad_letters(archive)
     out = tmp_path / "out"
-    code = main(["predict", str(archive), "--out", str(out), "--model", str(tiny_model), "--workers", "2",
-                 "--set", "max_size_mb=1", "--format", "csv", "--format", "parquet", "--no-progress"])
+    code = main(
+        [
+            "predict",
+            str(archive),
+            "--out",
+            str(out),
+            "--model",
+            str(tiny_model),
+            "--workers",
+            "2",
+            "--set",
+            "max_size_mb=1",
+            "--format",
+            "csv",
+            "--format",
+            "parquet",
+            "--no-progress",
+        ]
+    )
     assert code == 0
     rows = [json.loads(line) for line in (out / "letters.jsonl").read_text().splitlines()]
     letters = {letter["letter"]: letter for letter in rows if letter["status"] == "error"}
     reasons = {name: letter.get("reason") for name, letter in letters.items()}
     assert reasons == {
-        "empty": "empty", "binary": "binary", "encoding": "encoding", "scanned": "scanned-pdf", "corrupted": "corrupted",
-        "huge": "too-large", "furniture": "no-paragraphs", "kapot": "corrupted", "oud": "unsupported",
+        "empty": "empty",
+        "binary": "binary",
+        "encoding": "encoding",
+        "scanned": "scanned-pdf",
+        "corrupted": "corrupted",
+        "huge": "too-large",
+        "furniture": "no-paragraphs",
+        "kapot": "corrupted",
+        "oud": "unsupported",
     }
     for name in reasons:
-        assert letters[name]["error"].startswith(str(archive / name.split(".")[0])) and "\n" not in letters[name]["error"]
+        assert (
+            letters[name]["error"].startswith(str(archive / name.split(".")[0])) and "\n" not in letters[name]["error"]
+        )
     assert "OCR is not supported" in letters["scanned"]["error"]
     assert "unknown format '.wpd'" in letters["oud"]["error"]
     ok = [letter for letter in rows if letter["status"] == "ok"]
     # the .pdf and .txt seed share a stem: both are kept, told apart by their ids
     assert {letter["letter"] for letter in ok} == {
-        "000_seed-aenm-vo2025.pdf", "000_seed-aenm-vo2025.txt", "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010"}
+        "000_seed-aenm-vo2025.pdf",
+        "000_seed-aenm-vo2025.txt",
+        "502_venw-auditdienst-zandmaas-grensmaas-17e-vgr-2010",
+    }
     assert sum(1 for line in (out / "letters.jsonl").read_text().splitlines()) == 12
     paragraphs = [json.loads(line) for line in (out / "paragraphs.jsonl").read_text().splitlines()]
     assert paragraphs and all(set(p) == PARAGRAPH_KEYS for p in paragraphs)
-    assert all(abs(sum(p["scores"].values()) - 1) < 1e-3 and p["label"] == max(p["scores"], key=p["scores"].get) for p in paragraphs)
+    assert all(
+        abs(sum(p["scores"].values()) - 1) < 1e-3 and p["label"] == max(p["scores"], key=p["scores"].get)
+        for p in paragraphs
+    )
     assert {p["letter"] for p in paragraphs} == {letter["letter"] for letter in ok}
     seed = next(letter for letter in ok if letter["letter"] == "000_seed-aenm-vo2025.pdf")
     assert sum(1 for p in paragraphs if p["letter"] == seed["letter"]) == seed["n_paragraphs"]
@@ -70,8 +105,10 @@ def test_good_and_bad_letters(tiny_model, tmp_path, capsys):
     assert len(pd.read_parquet(out / "paragraphs.parquet")) == len(paragraphs)
     assert len(pd.read_csv(out / "letters.csv")) == 12
     err = capsys.readouterr().err
-    assert ("3 letters ok, 9 failed (2 corrupted, 1 binary, 1 empty, 1 encoding, 1 no-paragraphs, 1 scanned-pdf, "
-            "1 too-large, 1 unsupported)") in err and "paragraphs.jsonl" in err
+    assert (
+        "3 letters ok, 9 failed (2 corrupted, 1 binary, 1 empty, 1 encoding, 1 no-paragraphs, 1 scanned-pdf, "
+        "1 too-large, 1 unsupported)"
+    ) in err and "paragraphs.jsonl" in err
 
 
 def test_same_name_in_two_folders_stays_two_letters_and_resumes_by_id(tiny_model, tmp_path, monkeypatch, capsys):
@@ -103,8 +140,24 @@ def test_a_letter_that_times_out_keeps_its_id(tmp_path, monkeypatch, capsys):
     shutil.copy(EXAMPLES / "000_seed-aenm-vo2025.pdf", archive / "brief.pdf")
     monkeypatch.setenv("STANDPUNT_TEST_HANG_WORKER_ON", "brief.txt")
     out = tmp_path / "out"
-    assert main(["predict", str(archive), "--out", str(out), "--model", "lexicon", "--workers", "1", "--no-progress",
-                 "--set", "letter_timeout_s=5"]) == 0
+    assert (
+        main(
+            [
+                "predict",
+                str(archive),
+                "--out",
+                str(out),
+                "--model",
+                "lexicon",
+                "--workers",
+                "1",
+                "--no-progress",
+                "--set",
+                "letter_timeout_s=5",
+            ]
+        )
+        == 0
+    )
     letters = {letter["letter"]: letter for letter in map(json.loads, (out / "letters.jsonl").read_text().splitlines())}
     assert set(letters) == {"brief.txt", "brief.pdf"}
     assert letters["brief.txt"]["reason"] == "timeout" and letters["brief.pdf"]["status"] == "ok"
@@ -112,7 +165,20 @@ def test_a_letter_that_times_out_keeps_its_id(tmp_path, monkeypatch, capsys):
 
 
 def test_run_that_cannot_proceed_exits_nonzero(tmp_path, capsys):
-    assert main(["predict", str(EXAMPLES), "--out", str(tmp_path / "o"), "--model", str(tmp_path / "no-model"), "--no-progress"]) == 2
+    assert (
+        main(
+            [
+                "predict",
+                str(EXAMPLES),
+                "--out",
+                str(tmp_path / "o"),
+                "--model",
+                str(tmp_path / "no-model"),
+                "--no-progress",
+            ]
+        )
+        == 2
+    )
     assert "cannot run" in capsys.readouterr().err
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -145,15 +211,33 @@ def test_killed_run_resumes_without_loss_or_duplicates(tiny_model, tmp_path):
     sources = sorted(EXAMPLES.glob("*.txt"))
     for i in range(60):
         shutil.copy(sources[i % len(sources)], archive / f"letter_{i:03d}.txt")
-    command = [sys.executable, "-m", "standpunt.pipelines.cli", "predict", str(archive), "--model", str(tiny_model), "--workers", "1",
-               "--batch-size", "4", "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "standpunt.pipelines.cli",
+        "predict",
+        str(archive),
+        "--model",
+        str(tiny_model),
+        "--workers",
+        "1",
+        "--batch-size",
+        "4",
+        "--no-progress",
+    ]
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     reference = tmp_path / "reference"
     subprocess.run(command + ["--out", str(reference)], check=True, env=env, cwd=ROOT, capture_output=True)
 
     resumed = tmp_path / "resumed"
-    process = subprocess.Popen(command + ["--out", str(resumed)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command + ["--out", str(resumed)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.time() + 120
     letters = resumed / "letters.jsonl"
     while time.time() < deadline:

@@ -103,7 +103,9 @@ def test_baseline_model_runs_fitted_on_the_training_letters(archive, tmp_path, c
     assert {p["label"] for p in lines(out / "paragraphs.jsonl")} == {max(set(labels), key=labels.count)}
     assert predict(archive, "--out", tmp_path / "o2", "--model", "majorty") == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].endswith("not a model folder, a models:/ or runs:/ URI, or a baseline (majority, lexicon, tfidf, hybrid)")
+    assert err[-1].endswith(
+        "not a model folder, a models:/ or runs:/ URI, or a baseline (majority, lexicon, tfidf, hybrid)"
+    )
 
 
 def test_no_matching_inputs_exits_2(tmp_path, capsys):
@@ -117,11 +119,15 @@ def test_killed_worker_costs_its_letter_not_the_run(archive, tmp_path, monkeypat
         shutil.copy(EXAMPLES / LETTERS[1], archive / f"extra_{i}.txt")
     monkeypatch.setenv("STANDPUNT_TEST_KILL_WORKER_ON", "extra_1.txt")
     out = tmp_path / "out"
-    assert main(["predict", str(archive), "--out", str(out), "--model", "lexicon", "--workers", "2", "--no-progress"]) == 0
+    assert (
+        main(["predict", str(archive), "--out", str(out), "--model", "lexicon", "--workers", "2", "--no-progress"]) == 0
+    )
     letters = {letter["letter"]: letter for letter in lines(out / "letters.jsonl")}
     assert len(letters) == 6
     assert letters["extra_1"]["status"] == "error" and letters["extra_1"]["reason"] == "worker-crashed"
-    assert "\n" not in letters["extra_1"]["error"] and letters["extra_1"]["error"].startswith(str(archive / "extra_1.txt"))
+    assert "\n" not in letters["extra_1"]["error"] and letters["extra_1"]["error"].startswith(
+        str(archive / "extra_1.txt")
+    )
     assert all(letter["status"] == "ok" for name, letter in letters.items() if name != "extra_1")
     assert json.loads((out / "run.json").read_text())["sessions"][-1]["worker_restarts"] >= 1
     capsys.readouterr()

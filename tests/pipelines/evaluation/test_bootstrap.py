@@ -12,7 +12,9 @@ def test_macro_f1_equals_sklearn_on_random_labels():
         gold = rng.choice(LABELS, size=40, p=[0.2, 0.1, 0.1, 0.6])
         predicted = rng.choice(LABELS, size=40)
         present = [label for label in LABELS if label in set(gold)]
-        assert macro_f1(gold, predicted, LABELS) == f1_score(gold, predicted, labels=present, average="macro", zero_division=0)
+        assert macro_f1(gold, predicted, LABELS) == f1_score(
+            gold, predicted, labels=present, average="macro", zero_division=0
+        )
 
 
 def generated(n_letters: int, seed: int):
@@ -38,7 +40,9 @@ def test_interval_narrows_as_data_grows():
 
 def test_bootstrap_is_seeded():
     data = generated(20, 2)
-    assert letter_bootstrap(*data, LABELS, resamples=100, seed=5) == letter_bootstrap(*data, LABELS, resamples=100, seed=5)
+    assert letter_bootstrap(*data, LABELS, resamples=100, seed=5) == letter_bootstrap(
+        *data, LABELS, resamples=100, seed=5
+    )
 
 
 def test_resampling_unit_is_the_letter():

@@ -33,6 +33,7 @@ def test_gold_labels_score_one_and_evidence_follows_the_sentence_scores(seed_rec
                 strength = 0.9 if hit == cue_sentences else 0.1
                 rows.append({label: strength for label in LABELS})
             return rows
+
         return score
 
     right = finding_scores([seed_record], gold, one_hot(gold), RULE, prefer(True), cues)
@@ -45,6 +46,8 @@ def test_gold_labels_score_one_and_evidence_follows_the_sentence_scores(seed_rec
 def test_a_missed_stance_is_a_wrong_finding_and_wrong_evidence(seed_record):
     cues = read_cues(cue_files_beside(CORPUS / "real.jsonl"))
     predicted = ["none"] * len(seed_record["paragraphs"])
-    result = finding_scores([seed_record], predicted, one_hot(predicted), RULE, lambda s: [{l: 0.5 for l in LABELS}] * len(s), cues)
+    result = finding_scores(
+        [seed_record], predicted, one_hot(predicted), RULE, lambda s: [{l: 0.5 for l in LABELS}] * len(s), cues
+    )
     assert result["evidence_accuracy"] == 0.0
     assert result["macro_f1"] < 0.5

@@ -9,16 +9,35 @@ import pytest
 from mlflow import MlflowClient
 from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score, precision_recall_fscore_support
 
-from standpunt.pipelines import evaluate_command as evaluate
 from standpunt.models.baselines import LexiconBaseline
 from standpunt.models.config import load_config
 from standpunt.models.stance_model import StanceModel
+from standpunt.pipelines import evaluate_command as evaluate
 from tests.conftest import CORPUS, ROOT
 
 KEYS = {
-    "macro_f1", "accuracy", "kappa", "per_label", "confusion", "macro_f1_ci", "accuracy_ci", "ece", "reliability",
-    "end_to_end_macro_f1", "end_to_end_accuracy", "segmentation_recall", "segmentation_precision", "n_letters",
-    "n_paragraphs", "comparison", "annotator_agreement", "breakdowns", "errors", "model", "data", "synthetic",
+    "macro_f1",
+    "accuracy",
+    "kappa",
+    "per_label",
+    "confusion",
+    "macro_f1_ci",
+    "accuracy_ci",
+    "ece",
+    "reliability",
+    "end_to_end_macro_f1",
+    "end_to_end_accuracy",
+    "segmentation_recall",
+    "segmentation_precision",
+    "n_letters",
+    "n_paragraphs",
+    "comparison",
+    "annotator_agreement",
+    "breakdowns",
+    "errors",
+    "model",
+    "data",
+    "synthetic",
 }
 
 
@@ -39,7 +58,10 @@ def tracking(tmp_path, monkeypatch):
 
 @pytest.fixture
 def tiny_model(tiny_encoder, tmp_path):
-    config = load_config(ROOT / "configs" / "default.yaml", [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"])
+    config = load_config(
+        ROOT / "configs" / "default.yaml",
+        [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"],
+    )
     return StanceModel.create(config.model, str(tiny_encoder)).save(tmp_path / "tiny-model")
 
 
@@ -52,12 +74,23 @@ def runs(uri):
 
 def test_tiny_model_end_to_end(fixture_file, tracking, tiny_model, tmp_path):
     out = tmp_path / "out"
-    assert evaluate.main(["--model", str(tiny_model), "--data", str(fixture_file), "--out", str(out), "--bootstrap", "200"]) == 0
+    assert (
+        evaluate.main(
+            ["--model", str(tiny_model), "--data", str(fixture_file), "--out", str(out), "--bootstrap", "200"]
+        )
+        == 0
+    )
     metrics = json.loads((out / "metrics.json").read_text())
     assert KEYS <= set(metrics)
     assert metrics["n_letters"] == 6 and metrics["n_paragraphs"] > 6
     assert metrics["macro_f1_ci"][0] <= metrics["macro_f1"] <= metrics["macro_f1_ci"][1]
-    assert set(metrics["comparison"]) == {"model", "baseline: majority", "baseline: lexicon", "baseline: tfidf", "baseline: hybrid"}
+    assert set(metrics["comparison"]) == {
+        "model",
+        "baseline: majority",
+        "baseline: lexicon",
+        "baseline: tfidf",
+        "baseline: hybrid",
+    }
     assert metrics["annotator_agreement"] == {"macro_f1": 0.942, "kappa": 0.936, "accuracy": 0.965}
     assert metrics["model"]["kind"] == "folder" and metrics["synthetic"] is False
     assert 0 <= metrics["segmentation_recall"] <= 1 and 0 <= metrics["segmentation_precision"] <= 1
@@ -72,7 +105,12 @@ def test_tiny_model_end_to_end(fixture_file, tracking, tiny_model, tmp_path):
 
 def test_figures_agree_with_scikit_learn(fixture_file, tracking, tmp_path):
     out = tmp_path / "out"
-    assert evaluate.main(["--model", "lexicon", "--data", str(fixture_file), "--out", str(out), "--no-mlflow", "--bootstrap", "50"]) == 0
+    assert (
+        evaluate.main(
+            ["--model", "lexicon", "--data", str(fixture_file), "--out", str(out), "--no-mlflow", "--bootstrap", "50"]
+        )
+        == 0
+    )
     metrics = json.loads((out / "metrics.json").read_text())
     records = [json.loads(line) for line in fixture_file.read_text().splitlines()]
     texts = [" ".join(p["text"].split()) for r in records for p in r["paragraphs"]]
@@ -82,12 +120,15 @@ def test_figures_agree_with_scikit_learn(fixture_file, tracking, tmp_path):
     assert metrics["macro_f1"] == f1_score(gold, predicted, labels=present, average="macro", zero_division=0)
     assert metrics["accuracy"] == accuracy_score(gold, predicted)
     assert metrics["kappa"] == cohen_kappa_score(gold, predicted)
-    p, r, f, s = precision_recall_fscore_support(gold, predicted, labels=["agree", "acknowledge", "pushback", "none"], zero_division=0)
+    p, r, f, s = precision_recall_fscore_support(
+        gold, predicted, labels=["agree", "acknowledge", "pushback", "none"], zero_division=0
+    )
     assert [metrics["per_label"][k]["f1"] for k in ("agree", "acknowledge", "pushback", "none")] == list(f)
     assert [metrics["per_label"][k]["support"] for k in ("agree", "acknowledge", "pushback", "none")] == list(s)
     assert metrics["comparison"]["baseline: lexicon"] == {
         "macro_f1": f1_score(gold, predicted, labels=present, average="macro", zero_division=0),
-        "accuracy": accuracy_score(gold, predicted), "kappa": cohen_kappa_score(gold, predicted),
+        "accuracy": accuracy_score(gold, predicted),
+        "kappa": cohen_kappa_score(gold, predicted),
     }
 
 
@@ -95,8 +136,14 @@ def test_figures_agree_with_scikit_learn(fixture_file, tracking, tmp_path):
     "content, message",
     [
         ("", "no records (empty file)"),
-        ('{"id": "x", "source": "real", "text": "abc", "paragraphs": [{"text": "abc", "spans": [[0, 3]], "label": "maybe"}]}\n', ":1: letter x paragraph 0: unknown label 'maybe'"),
-        ('{"id": "x", "source": "real", "text": "abc", "paragraphs": [{"text": "abd", "spans": [[0, 3]], "label": "none"}]}\n', ":1: letter x paragraph 0: text does not match its spans"),
+        (
+            '{"id": "x", "source": "real", "text": "abc", "paragraphs": [{"text": "abc", "spans": [[0, 3]], "label": "maybe"}]}\n',
+            ":1: letter x paragraph 0: unknown label 'maybe'",
+        ),
+        (
+            '{"id": "x", "source": "real", "text": "abc", "paragraphs": [{"text": "abd", "spans": [[0, 3]], "label": "none"}]}\n',
+            ":1: letter x paragraph 0: text does not match its spans",
+        ),
         ("{broken\n", ":1: invalid JSON"),
     ],
 )
@@ -116,12 +163,21 @@ def test_synthetic_letters_are_refused_unless_allowed(tmp_path, tracking, capsys
     assert evaluate.main(["--model", "lexicon", "--data", str(path), "--no-mlflow"]) == 2
     assert "synthetic" in capsys.readouterr().err
     out = tmp_path / "out"
-    assert evaluate.main(["--model", "lexicon", "--data", str(path), "--out", str(out), "--allow-synthetic", "--bootstrap", "20"]) == 0
+    assert (
+        evaluate.main(
+            ["--model", "lexicon", "--data", str(path), "--out", str(out), "--allow-synthetic", "--bootstrap", "20"]
+        )
+        == 0
+    )
     assert "SYNTHETIC" in capsys.readouterr().out
     assert json.loads((out / "metrics.json").read_text())["synthetic"] is True
     assert "SYNTHETIC" in (out / "report.md").read_text().splitlines()[0]
     [run] = runs(tracking)
-    assert run.data.tags["synthetic"] == "True" and "synthetic_macro_f1" in run.data.metrics and "macro_f1" not in run.data.metrics
+    assert (
+        run.data.tags["synthetic"] == "True"
+        and "synthetic_macro_f1" in run.data.metrics
+        and "macro_f1" not in run.data.metrics
+    )
 
 
 def test_default_model_without_registry_is_the_shipped_one(fixture_file, tracking):

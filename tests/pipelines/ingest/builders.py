@@ -17,22 +17,30 @@ ODT_NAMESPACES = (
 def odt_bytes(body_xml: str, header: str = "Koptekst die op elke pagina staat", footer: str = "Pagina 1") -> bytes:
     """An .odt as LibreOffice writes it: mimetype first and stored, the body
     in content.xml, header and footer on the master page in styles.xml."""
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODT_NAMESPACES} office:version="1.3">'
-               f"<office:body><office:text>{body_xml}</office:text></office:body></office:document-content>")
-    styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {ODT_NAMESPACES} office:version="1.3">'
-              f'<office:master-styles><style:master-page style:name="Standard">'
-              f"<style:header><text:p>{escape(header)}</text:p></style:header>"
-              f"<style:footer><text:p>{escape(footer)}</text:p></style:footer>"
-              f"</style:master-page></office:master-styles></office:document-styles>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
-                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODT_NAMESPACES} office:version="1.3">'
+        f"<office:body><office:text>{body_xml}</office:text></office:body></office:document-content>"
+    )
+    styles = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {ODT_NAMESPACES} office:version="1.3">'
+        f'<office:master-styles><style:master-page style:name="Standard">'
+        f"<style:header><text:p>{escape(header)}</text:p></style:header>"
+        f"<style:footer><text:p>{escape(footer)}</text:p></style:footer>"
+        f"</style:master-page></office:master-styles></office:document-styles>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED
+        )
         archive.writestr("content.xml", content)
         archive.writestr("styles.xml", styles)
         archive.writestr("META-INF/manifest.xml", manifest)
@@ -61,8 +69,13 @@ def rtf_letter(paragraphs: list[str], header: str = "Koptekst die op elke pagina
         return "".join(out)
 
     body = "".join(f"\\pard {encode(p)}\\par\n\\par\n" for p in paragraphs)
-    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Arial;}}{\\header \\pard " + encode(header) + "\\par}\n"
-            + body + "}").encode("ascii")
+    return (
+        "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Arial;}}{\\header \\pard "
+        + encode(header)
+        + "\\par}\n"
+        + body
+        + "}"
+    ).encode("ascii")
 
 
 def docx_letter(paragraphs: list[str]) -> bytes:
@@ -88,7 +101,7 @@ def pdf_letter(paragraphs: list[str]) -> bytes:
             if y < 60:
                 pdf.showPage()
                 y = 780
-            pdf.drawString(72, y, p[start:start + 90])
+            pdf.drawString(72, y, p[start : start + 90])
             y -= 13
         y -= 14
     pdf.showPage()
@@ -131,8 +144,13 @@ def _compound_file(streams: dict[str, bytes]) -> bytes:
 
     def entry(name: str, kind: int, right: int, child: int, start: int, size: int) -> bytes:
         raw = name.encode("utf-16-le") + b"\x00\x00"
-        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, no_stream, right, child) + b"\x00" * 20
-                + b"\x00" * 16 + struct.pack("<IQ", start, size))
+        return (
+            raw.ljust(64, b"\x00")
+            + struct.pack("<HBBIII", len(raw), kind, 1, no_stream, right, child)
+            + b"\x00" * 20
+            + b"\x00" * 16
+            + struct.pack("<IQ", start, size)
+        )
 
     # The root's children as a chain of right siblings in the format's name order.
     order = sorted(range(len(names)), key=lambda i: (len(names[i]), names[i].upper()))
@@ -141,9 +159,15 @@ def _compound_file(streams: dict[str, bytes]) -> bytes:
         right = order[rank + 1] + 1 if rank + 1 < len(order) else no_stream
         entries[i + 1] = entry(names[i], 2, right, no_stream, starts[i], len(padded[i]))
     directory = b"".join(entries).ljust(sector, b"\x00")
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
-              + struct.pack("<9I", 0, 1, 1, 0, 4096, end_of_chain, 0, end_of_chain, 0)
-              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6
+        + struct.pack("<9I", 0, 1, 1, 0, 4096, end_of_chain, 0, end_of_chain, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", free) * 108
+    )
     return header + struct.pack("<128I", *fat) + directory + b"".join(padded)
 
 

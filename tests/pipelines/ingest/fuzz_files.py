@@ -12,9 +12,17 @@ pages with scripts and styles."""
 from __future__ import annotations
 
 import random
-from functools import lru_cache
+from functools import cache
 
-from tests.pipelines.ingest.builders import LETTER, doc_letter, docx_letter, odt_bytes, odt_letter, pdf_letter, rtf_letter
+from tests.pipelines.ingest.builders import (
+    LETTER,
+    doc_letter,
+    docx_letter,
+    odt_bytes,
+    odt_letter,
+    pdf_letter,
+    rtf_letter,
+)
 
 # Every reader, plus formats we do not read.
 EXTENSIONS = (".txt", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".html", ".xyz", "")
@@ -23,7 +31,7 @@ SCRIPT_MARK = "alert('fuzz')"
 STYLE_MARK = "fuzzstyle"
 
 
-@lru_cache(maxsize=None)
+@cache
 def real_file(kind: str) -> bytes:
     """A complete, readable letter of this kind (built once per process)."""
     paragraphs = LETTER * 3
@@ -56,7 +64,7 @@ def damaged(rng: random.Random, kind: str | None = None) -> tuple[str, bytes]:
     data = bytearray(real_file(kind))
     for _ in range(rng.randint(1, 8)):
         at = rng.randrange(len(data))
-        data[at: at + rng.randint(1, 64)] = rng.randbytes(rng.randint(1, 64))
+        data[at : at + rng.randint(1, 64)] = rng.randbytes(rng.randint(1, 64))
     return f"damaged.{kind}", bytes(data)
 
 
@@ -66,7 +74,9 @@ def huge_line(rng: random.Random) -> tuple[str, bytes]:
     size = rng.choice((100_000, 1_000_000, 4_000_000))
     unit = rng.choice(("Ik deel de conclusie van de Rekenkamer. ", "x", "Betreft: ", "é€ "))
     text = (unit * (size // len(unit) + 1))[:size]
-    return "oneline" + rng.choice((".txt", ".html", ".rtf")), (("{\\rtf1 " + text + "}") if rng.random() < 0.2 else text).encode("utf-8")
+    return "oneline" + rng.choice((".txt", ".html", ".rtf")), (
+        ("{\\rtf1 " + text + "}") if rng.random() < 0.2 else text
+    ).encode("utf-8")
 
 
 def nul_bytes(rng: random.Random) -> tuple[str, bytes]:
@@ -95,8 +105,14 @@ def mixed_encodings(rng: random.Random) -> tuple[str, bytes]:
 def html_with_scripts(rng: random.Random) -> tuple[str, bytes]:
     """A saved web page whose scripts and styles must never reach a paragraph,
     including unclosed and oddly cased tags."""
-    script = rng.choice((f"<script>{SCRIPT_MARK}</script>", f"<SCRIPT type='text/javascript'>{SCRIPT_MARK}",
-                         f"<script><!-- {SCRIPT_MARK} --></script>", f"<script src=x>{SCRIPT_MARK}</script>"))
+    script = rng.choice(
+        (
+            f"<script>{SCRIPT_MARK}</script>",
+            f"<SCRIPT type='text/javascript'>{SCRIPT_MARK}",
+            f"<script><!-- {SCRIPT_MARK} --></script>",
+            f"<script src=x>{SCRIPT_MARK}</script>",
+        )
+    )
     style = rng.choice((f"<style>.{STYLE_MARK}{{color:red}}</style>", f"<STYLE media=all>.{STYLE_MARK}{{}}</Style>"))
     body = "".join(f"<p>{p}</p>" for p in LETTER)
     pieces = ["<html><head>", style, "</head><body>", body, script, "</body></html>"]
@@ -129,7 +145,7 @@ def hostile_rtf(rng: random.Random) -> tuple[str, bytes]:
     elif choice == 1:
         tail = b"{" * rng.randint(1, 100_000) + b"Tekst\\par"
     else:
-        tail = rtf_letter(LETTER)[rng.randint(0, 200):]
+        tail = rtf_letter(LETTER)[rng.randint(0, 200) :]
     return "odd.rtf", b"{\\rtf1" + tail
 
 

@@ -32,7 +32,7 @@ def test_odt_body_lists_and_tables_without_header_and_footer(tmp_path):
     body = (
         '<text:h text:outline-level="1">Reactie op het rapport</text:h>'
         "<text:p>Geachte <text:span>voorzitter</text:span>,</text:p>"
-        "<text:p>Ik   deel<text:s text:c=\"2\"/>de conclusie<text:note><text:note-body><text:p>Voetnoot 1</text:p>"
+        '<text:p>Ik   deel<text:s text:c="2"/>de conclusie<text:note><text:note-body><text:p>Voetnoot 1</text:p>'
         "</text:note-body></text:note> van de Rekenkamer.<text:line-break/>Tweede regel.</text:p>"
         "<text:list><text:list-item><text:p>Eerste aanbeveling.</text:p></text:list-item>"
         "<text:list-item><text:list><text:list-item><text:p>Genest punt.</text:p></text:list-item></text:list></text:list-item></text:list>"
@@ -61,14 +61,17 @@ def test_odt_letter_is_segmented_with_metadata(tmp_path):
         assert " ".join(document.text[a:b] for a, b in p.spans).split() == p.text.split()
 
 
-@pytest.mark.parametrize("data, cause", [
-    (b"PK\x03\x04 kapot", "not a zip archive"),
-    (b"geen zip", "not a zip archive"),
-    ("zip-without-content", "no content.xml"),
-    ("bad-xml", "ParseError"),
-    ("spreadsheet", "no text document body"),
-    ("entities", "DTD"),
-])
+@pytest.mark.parametrize(
+    "data, cause",
+    [
+        (b"PK\x03\x04 kapot", "not a zip archive"),
+        (b"geen zip", "not a zip archive"),
+        ("zip-without-content", "no content.xml"),
+        ("bad-xml", "ParseError"),
+        ("spreadsheet", "no text document body"),
+        ("entities", "DTD"),
+    ],
+)
 def test_corrupted_odt(tmp_path, data, cause):
     if isinstance(data, str):
         buffer = io.BytesIO()
@@ -77,11 +80,17 @@ def test_corrupted_odt(tmp_path, data, cause):
             if data == "bad-xml":
                 archive.writestr("content.xml", "<office:document-content><office:body><text:p>kapot")
             elif data == "spreadsheet":
-                archive.writestr("content.xml", '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0">'
-                                                "<office:body><office:spreadsheet/></office:body></office:document-content>")
+                archive.writestr(
+                    "content.xml",
+                    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0">'
+                    "<office:body><office:spreadsheet/></office:body></office:document-content>",
+                )
             elif data == "entities":
-                archive.writestr("content.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-                                                '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>')
+                archive.writestr(
+                    "content.xml",
+                    '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>',
+                )
         data = buffer.getvalue()
     path = tmp_path / "kapot.odt"
     path.write_bytes(data)
@@ -102,7 +111,9 @@ def test_rtf_paragraphs_without_header(tmp_path):
     document = read_document(path)
     assert "Koptekst" not in document.text
     assert "Ik deel de conclusie van de Algemene Rekenkamer over de financiële verantwoording" in document.text
-    assert document.text.startswith("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2021\n\n")
+    assert document.text.startswith(
+        "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2021\n\n"
+    )
     assert document.metadata.date == "2021-03-03" and document.metadata.auditor == "Algemene Rekenkamer"
     assert any("kanttekening" in p.text for p in segment(document))
 
@@ -111,8 +122,10 @@ def test_rtf_pictures_are_dropped_before_parsing(tmp_path):
     """A logo of 3 MB as hex would take striprtf tens of seconds; it is cut
     out first, braces and escaped braces inside it included."""
     logo = "{\\*\\shppict{\\pict{\\*\\blipuid 0a1b}\\pngblip\\picw100 " + "89504e47" * 400_000 + " \\{ }}"
-    markup = ("{\\rtf1\\ansi\\binfsxn1 " + logo + "\\pard Geachte voorzitter,\\par\\par "
-              "Ik deel uw conclusie.\\par{\\nonshppict{\\pict 00ff}}Hoogachtend,\\par}")
+    markup = (
+        "{\\rtf1\\ansi\\binfsxn1 " + logo + "\\pard Geachte voorzitter,\\par\\par "
+        "Ik deel uw conclusie.\\par{\\nonshppict{\\pict 00ff}}Hoogachtend,\\par}"
+    )
     path = tmp_path / "logo.rtf"
     path.write_text(markup, encoding="ascii")
     started = time.perf_counter()
@@ -129,7 +142,9 @@ def test_rtf_with_over_a_million_characters_of_text_is_too_large(tmp_path):
 
 def test_rtf_table_rows_become_blocks(tmp_path):
     path = tmp_path / "tabel.rtf"
-    path.write_bytes(b"{\\rtf1\\ansi Aanbevelingen\\par\\trowd\\cellx1000\\cellx2000 Aanbeveling 1\\cell Overgenomen\\cell\\row}")
+    path.write_bytes(
+        b"{\\rtf1\\ansi Aanbevelingen\\par\\trowd\\cellx1000\\cellx2000 Aanbeveling 1\\cell Overgenomen\\cell\\row}"
+    )
     assert read_document(path).text == "Aanbevelingen\n\nAanbeveling 1 | Overgenomen"
 
 
@@ -192,7 +207,9 @@ def test_doc_read_through_antiword(tmp_path, monkeypatch):
     path = Path("-reactie.doc")  # given relative, and looking like an option
     path.write_bytes(doc_letter(LETTER + ["Een lange alinea die antiword op één regel moet laten. " * 12]))
     document = read_document(path)
-    assert document.text.startswith("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2021\n\n")
+    assert document.text.startswith(
+        "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2021\n\n"
+    )
     assert document.metadata.date == "2021-03-03" and document.metadata.sender == "Minister van Financiën"
     paragraphs = [p.text for p in segment(document)]
     assert any(p.startswith("Wel plaats ik een kanttekening") for p in paragraphs)

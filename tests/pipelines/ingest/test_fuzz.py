@@ -32,8 +32,12 @@ MAX_BYTES = 20 * 1024 * 1024
 def fuzz(examples: int) -> settings:
     # Time is checked per file in ingest(), not by hypothesis's deadline, which
     # a busy shared machine trips at random.
-    return settings(max_examples=examples, deadline=None, print_blob=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 def ingest(name: str, data: bytes) -> dict:
@@ -58,8 +62,20 @@ def ingest(name: str, data: bytes) -> dict:
     return result
 
 
-MAGIC = st.sampled_from([b"", b"%PDF-1.4\n", b"PK\x03\x04", b"{\\rtf1 ", OLE_SIGNATURE, b"\xff\xfe", b"\xfe\xff",
-                         b"\xef\xbb\xbf", b"<html><body><p>", b"Geachte voorzitter,\n\n"])
+MAGIC = st.sampled_from(
+    [
+        b"",
+        b"%PDF-1.4\n",
+        b"PK\x03\x04",
+        b"{\\rtf1 ",
+        OLE_SIGNATURE,
+        b"\xff\xfe",
+        b"\xfe\xff",
+        b"\xef\xbb\xbf",
+        b"<html><body><p>",
+        b"Geachte voorzitter,\n\n",
+    ]
+)
 
 
 @fuzz(450)
@@ -69,7 +85,12 @@ def test_random_bytes(magic, body, extension):
 
 
 @fuzz(300)
-@given(kind=st.sampled_from(fuzz_files.DOCUMENTS), cut=st.floats(0, 1), damage=st.booleans(), rng=st.randoms(use_true_random=False))
+@given(
+    kind=st.sampled_from(fuzz_files.DOCUMENTS),
+    cut=st.floats(0, 1),
+    damage=st.booleans(),
+    rng=st.randoms(use_true_random=False),
+)
 def test_truncated_and_damaged_documents(kind, cut, damage, rng):
     data = fuzz_files.real_file(kind)
     data = data[: int(len(data) * cut)]
@@ -77,25 +98,34 @@ def test_truncated_and_damaged_documents(kind, cut, damage, rng):
         data = bytearray(data)
         for _ in range(rng.randint(1, 8)):
             at = rng.randrange(len(data))
-            data[at: at + 16] = rng.randbytes(16)
+            data[at : at + 16] = rng.randbytes(16)
         data = bytes(data)
     ingest(f"cut.{kind}", data)
 
 
 @fuzz(300)
-@given(generator=st.sampled_from(["nul-bytes", "mixed-encodings", "html-scripts", "hostile-odt", "hostile-rtf", "random-bytes"]),
-       seed=st.integers(0, 2**32 - 1))
+@given(
+    generator=st.sampled_from(
+        ["nul-bytes", "mixed-encodings", "html-scripts", "hostile-odt", "hostile-rtf", "random-bytes"]
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_hostile_text_and_markup(generator, seed):
     name, data = fuzz_files.GENERATORS[generator](random.Random(seed))
     ingest(name, data)
 
 
 @fuzz(12)
-@given(size=st.sampled_from([10_000, 200_000, 1_000_000]), unit=st.sampled_from(["Ik deel de conclusie. ", "x", "é€ ", "\t"]),
-       extension=st.sampled_from([".txt", ".html", ".rtf"]))
+@given(
+    size=st.sampled_from([10_000, 200_000, 1_000_000]),
+    unit=st.sampled_from(["Ik deel de conclusie. ", "x", "é€ ", "\t"]),
+    extension=st.sampled_from([".txt", ".html", ".rtf"]),
+)
 def test_huge_single_lines(size, unit, extension):
     text = (unit * (size // len(unit) + 1))[:size]
-    data = ("<p>" + text if extension == ".html" else "{\\rtf1 " + text + "}" if extension == ".rtf" else text).encode("utf-8")
+    data = ("<p>" + text if extension == ".html" else "{\\rtf1 " + text + "}" if extension == ".rtf" else text).encode(
+        "utf-8"
+    )
     ingest("oneline" + extension, data)
 
 

@@ -39,10 +39,16 @@ def test_txt_cp1252_falls_back_with_warning(tmp_path):
     assert str(path) in document.warnings[0]
 
 
-@pytest.mark.parametrize("codec, mark", [
-    ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00"),
-    ("utf-32-be", b"\x00\x00\xfe\xff"), ("utf-8", b"\xef\xbb\xbf"),
-])
+@pytest.mark.parametrize(
+    "codec, mark",
+    [
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+        ("utf-32-be", b"\x00\x00\xfe\xff"),
+        ("utf-8", b"\xef\xbb\xbf"),
+    ],
+)
 def test_txt_with_byte_order_mark(tmp_path, codec, mark):
     """Notepad's "Unicode" is UTF-16 LE with a mark: full of NUL bytes, yet text."""
     from standpunt.pipelines.segment import segment
@@ -53,7 +59,7 @@ def test_txt_with_byte_order_mark(tmp_path, codec, mark):
     document = read_document(path)
     assert document.text == raw and document.warnings == []
     paragraph = next(p for p in segment(document) if "financiële" in p.text)
-    (start, end), = paragraph.spans
+    ((start, end),) = paragraph.spans
     assert document.text[start:end] == "Ik deel uw conclusie over de financiële verantwoording."
 
 
@@ -145,7 +151,9 @@ def test_truncated_pdf(tmp_path):
 
 
 def test_pdf_paragraph_gaps_become_blank_lines(make_pdf):
-    path = make_pdf("brief.pdf", [["Kop van de brief", "", "Eerste regel van alinea een,", "tweede regel.", "", "Alinea twee."]])
+    path = make_pdf(
+        "brief.pdf", [["Kop van de brief", "", "Eerste regel van alinea een,", "tweede regel.", "", "Alinea twee."]]
+    )
     text = read_document(path).text
     assert "Eerste regel van alinea een,\ntweede regel." in text
     assert "tweede regel.\n\nAlinea twee." in text

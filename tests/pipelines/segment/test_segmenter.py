@@ -84,21 +84,23 @@ def test_headings_numbered_and_nested():
 
 
 def test_furniture_is_dropped():
-    text = "\n\n".join([
-        "> Retouradres Postbus 20301 2500 EH Den Haag",
-        "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\nPostbus 20018\n2500 EA Den Haag",
-        "Datum 29 april 2026\nBetreft Reactie op het rapport",
-        "Onze referentie\n\n2026-0001234",
-        "Geachte voorzitter,",
-        "Met belangstelling heb ik kennisgenomen van uw rapport.",
-        "2",
-        "Pagina 2 van 3",
-        "1)",
-        "Met vriendelijke groet,",
-        "De minister van Justitie en Veiligheid,",
-        "X Noot\n1",
-        "Kamerstuk 29 665, nr. 236.",
-    ])
+    text = "\n\n".join(
+        [
+            "> Retouradres Postbus 20301 2500 EH Den Haag",
+            "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\nPostbus 20018\n2500 EA Den Haag",
+            "Datum 29 april 2026\nBetreft Reactie op het rapport",
+            "Onze referentie\n\n2026-0001234",
+            "Geachte voorzitter,",
+            "Met belangstelling heb ik kennisgenomen van uw rapport.",
+            "2",
+            "Pagina 2 van 3",
+            "1)",
+            "Met vriendelijke groet,",
+            "De minister van Justitie en Veiligheid,",
+            "X Noot\n1",
+            "Kamerstuk 29 665, nr. 236.",
+        ]
+    )
     paragraphs = segment_text(text)
     assert [p.text for p in paragraphs] == ["Met belangstelling heb ik kennisgenomen van uw rapport."]
 

@@ -31,9 +31,14 @@ def spark():
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (SparkSession.builder.master("local[2]").appName("standpunt-tests")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-               .config("spark.driver.memory", "512m").getOrCreate())
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("standpunt-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.memory", "512m")
+        .getOrCreate()
+    )
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
@@ -48,7 +53,9 @@ def inputs(tmp_path_factory) -> list[str]:
     shutil.copytree(EXAMPLES, archive)
     for year in ("2019", "2020"):
         (archive / year).mkdir()
-        shutil.copy(EXAMPLES / "109_ienw-ovv-veiligheid-vliegverkeer-schiphol-reactie-2017.txt", archive / year / "brief.txt")
+        shutil.copy(
+            EXAMPLES / "109_ienw-ovv-veiligheid-vliegverkeer-schiphol-reactie-2017.txt", archive / year / "brief.txt"
+        )
     (archive / "empty.txt").write_bytes(b"")
     (archive / "binary.txt").write_bytes(bytes(range(256)) * 20)
     shutil.copy(ROOT / "tests" / "data" / "scanned.pdf", archive / "scanned.pdf")
@@ -66,8 +73,24 @@ def inputs(tmp_path_factory) -> list[str]:
 def reference(inputs, tiny_model, tmp_path_factory):
     """What `standpunt predict` writes for the same inputs."""
     out = tmp_path_factory.mktemp("predict") / "out"
-    assert main(["predict", *inputs, "--out", str(out), "--model", str(tiny_model), "--workers", "2",
-                 "--set", "max_size_mb=1", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "predict",
+                *inputs,
+                "--out",
+                str(out),
+                "--model",
+                str(tiny_model),
+                "--workers",
+                "2",
+                "--set",
+                "max_size_mb=1",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -100,8 +123,16 @@ def test_same_records_as_predict(spark, inputs, reference, tiny_model, tmp_path,
     assert_same_records(out, reference)
     letters = {r["letter"]: r for r in read_letters(out)}
     assert {name: letters[name]["reason"] for name in ("empty", "binary", "scanned", "huge", "oud")} == {
-        "empty": "empty", "binary": "binary", "scanned": "scanned-pdf", "huge": "too-large", "oud": "unsupported"}
-    assert letters["scanned"]["error"].startswith(inputs[0] + "/scanned.pdf: ") and "OCR is not supported" in letters["scanned"]["error"]
+        "empty": "empty",
+        "binary": "binary",
+        "scanned": "scanned-pdf",
+        "huge": "too-large",
+        "oud": "unsupported",
+    }
+    assert (
+        letters["scanned"]["error"].startswith(inputs[0] + "/scanned.pdf: ")
+        and "OCR is not supported" in letters["scanned"]["error"]
+    )
     assert {"2019/brief", "2020/brief", "notitie", "los", "000_seed-aenm-vo2025.pdf"} <= set(letters)
     assert (stats.ok, stats.failed) == (10, 5)
     manifest, expected = (json.loads((folder / "run.json").read_text()) for folder in (out, reference))
@@ -122,8 +153,23 @@ def test_same_records_as_predict(spark, inputs, reference, tiny_model, tmp_path,
 
 def test_killed_between_writes_resumes_without_loss_or_duplicates(spark, inputs, reference, tiny_model, tmp_path):
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "standpunt.pipelines.cli", "spark-predict", *inputs, "--out", str(out), "--model", str(tiny_model),
-               "--master", "local[2]", "--batch-letters", "6", "--set", "max_size_mb=1"]
+    command = [
+        sys.executable,
+        "-m",
+        "standpunt.pipelines.cli",
+        "spark-predict",
+        *inputs,
+        "--out",
+        str(out),
+        "--model",
+        str(tiny_model),
+        "--master",
+        "local[2]",
+        "--batch-letters",
+        "6",
+        "--set",
+        "max_size_mb=1",
+    ]
     # SIGKILL once batch 2's paragraphs are committed and before its letters are
     env = dict(os.environ, HF_HUB_OFFLINE="1", **{KILL_HOOK_ENV: "2"})
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -5,9 +5,14 @@ def letter(name, sender, date, stances, status="ok"):
     if status != "ok":
         return {"letter": name, "source": name, "status": "error", "reason": "empty", "error": "x"}
     return {
-        "letter": name, "source": name, "status": "ok", "metadata": {"sender": sender, "date": date, "auditor": "Algemene Rekenkamer"},
+        "letter": name,
+        "source": name,
+        "status": "ok",
+        "metadata": {"sender": sender, "date": date, "auditor": "Algemene Rekenkamer"},
         "counts": {s: stances.count(s) for s in ("agree", "acknowledge", "pushback", "none")},
-        "findings": [{"heading": str(i), "stance": s, "paragraphs": [i], "evidence": None} for i, s in enumerate(stances)],
+        "findings": [
+            {"heading": str(i), "stance": s, "paragraphs": [i], "evidence": None} for i, s in enumerate(stances)
+        ],
     }
 
 
@@ -19,9 +24,33 @@ def test_counts_shares_and_strongest_pushback():
         letter("d", None, None, [], status="error"),
     ]
     paragraphs = [
-        {"letter": "a", "source": "a", "paragraph": 1, "heading": "1", "text": "zwak", "label": "pushback", "scores": {"pushback": 0.6}},
-        {"letter": "b", "source": "b", "paragraph": 0, "heading": "0", "text": "sterk", "label": "pushback", "scores": {"pushback": 0.95}},
-        {"letter": "b", "source": "b", "paragraph": 3, "heading": "3", "text": "eens", "label": "agree", "scores": {"pushback": 0.01}},
+        {
+            "letter": "a",
+            "source": "a",
+            "paragraph": 1,
+            "heading": "1",
+            "text": "zwak",
+            "label": "pushback",
+            "scores": {"pushback": 0.6},
+        },
+        {
+            "letter": "b",
+            "source": "b",
+            "paragraph": 0,
+            "heading": "0",
+            "text": "sterk",
+            "label": "pushback",
+            "scores": {"pushback": 0.95},
+        },
+        {
+            "letter": "b",
+            "source": "b",
+            "paragraph": 3,
+            "heading": "3",
+            "text": "eens",
+            "label": "agree",
+            "scores": {"pushback": 0.01},
+        },
     ]
     summary = summarize_archive(letters, paragraphs)
     assert summary["letters_ok"] == 3 and summary["letters_failed"] == 1

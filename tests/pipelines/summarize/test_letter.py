@@ -1,6 +1,12 @@
-from standpunt.pipelines.predict_config import FindingRule
-from standpunt.pipelines.summarize.letter import LabelledParagraph, candidate_sentences, finding_stance, group_findings, summarize_letter
 from standpunt.pipelines.core.text import split_sentences
+from standpunt.pipelines.predict_config import FindingRule
+from standpunt.pipelines.summarize.letter import (
+    LabelledParagraph,
+    candidate_sentences,
+    finding_stance,
+    group_findings,
+    summarize_letter,
+)
 
 
 def para(index, heading, label, p, text="Eerste zin. Tweede zin."):
@@ -10,14 +16,21 @@ def para(index, heading, label, p, text="Eerste zin. Tweede zin."):
 
 
 def test_groups_by_heading_with_a_group_before_the_first_heading():
-    paragraphs = [para(0, None, "none", 0.9), para(1, "A", "agree", 0.8), para(2, "A", "none", 0.9), para(3, "B", "agree", 0.7)]
+    paragraphs = [
+        para(0, None, "none", 0.9),
+        para(1, "A", "agree", 0.8),
+        para(2, "A", "none", 0.9),
+        para(3, "B", "agree", 0.7),
+    ]
     assert [[p.index for p in g] for g in group_findings(paragraphs)] == [[0], [1, 2], [3]]
 
 
 def test_finding_stance_rule_and_threshold():
     rule = FindingRule()
     assert finding_stance([para(0, "A", "agree", 0.9), para(1, "A", "pushback", 0.6)], rule) == "pushback"
-    assert finding_stance([para(0, "A", "agree", 0.9), para(1, "A", "pushback", 0.4)], rule) == "agree"  # weak pushback does not count
+    assert (
+        finding_stance([para(0, "A", "agree", 0.9), para(1, "A", "pushback", 0.4)], rule) == "agree"
+    )  # weak pushback does not count
     assert finding_stance([para(0, "A", "acknowledge", 0.5), para(1, "A", "none", 0.9)], rule) == "acknowledge"
     assert finding_stance([para(0, "A", "none", 0.9)], rule) == "none"
     strict = FindingRule(order=["agree", "pushback"], min_probability={"agree": 0.95, "pushback": 0.0})
@@ -25,8 +38,11 @@ def test_finding_stance_rule_and_threshold():
 
 
 def test_evidence_is_the_strongest_sentence_for_the_stance():
-    paragraphs = [para(0, "A", "pushback", 0.8, "Ik dank u. Ik deel uw oordeel niet. Tot slot."), para(1, "A", "none", 0.9),
-                  para(2, "A", "pushback", 0.6, "Een zwakkere. Ook niet eens.")]
+    paragraphs = [
+        para(0, "A", "pushback", 0.8, "Ik dank u. Ik deel uw oordeel niet. Tot slot."),
+        para(1, "A", "none", 0.9),
+        para(2, "A", "pushback", 0.6, "Een zwakkere. Ook niet eens."),
+    ]
 
     def score(sentences):
         return [{"pushback": 0.9 if "niet" in s else 0.1} for s in sentences]
@@ -40,8 +56,11 @@ def test_evidence_is_the_strongest_sentence_for_the_stance():
 
 
 def test_candidate_sentences_are_exactly_the_ones_summarize_asks_for():
-    paragraphs = [para(0, "A", "pushback", 0.8, "Ik dank u. Ik deel uw oordeel niet."), para(1, "B", "agree", 0.9, "Wij nemen dit over."),
-                  para(2, "C", "none", 0.9, "Hoogachtend. De minister.")]
+    paragraphs = [
+        para(0, "A", "pushback", 0.8, "Ik dank u. Ik deel uw oordeel niet."),
+        para(1, "B", "agree", 0.9, "Wij nemen dit over."),
+        para(2, "C", "none", 0.9, "Hoogachtend. De minister."),
+    ]
     asked = []
 
     def score(sentences):
@@ -54,7 +73,12 @@ def test_candidate_sentences_are_exactly_the_ones_summarize_asks_for():
 
 
 def test_sentences_respect_abbreviations():
-    text = "Op 3 juli jl. vroeg de Kamer dit. Zie Kamerstuk 29 350, nr. 9. De heer A. Jansen o.a. zei: ja. 2024 was goed."
+    text = (
+        "Op 3 juli jl. vroeg de Kamer dit. Zie Kamerstuk 29 350, nr. 9. De heer A. Jansen o.a. zei: ja. 2024 was goed."
+    )
     assert split_sentences(text) == [
-        "Op 3 juli jl. vroeg de Kamer dit.", "Zie Kamerstuk 29 350, nr. 9.", "De heer A. Jansen o.a. zei: ja.", "2024 was goed.",
+        "Op 3 juli jl. vroeg de Kamer dit.",
+        "Zie Kamerstuk 29 350, nr. 9.",
+        "De heer A. Jansen o.a. zei: ja.",
+        "2024 was goed.",
     ]
