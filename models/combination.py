@@ -190,6 +190,9 @@ def fit_combination(
     from standpunt.models.temperature import scale_scores
 
     extra = extra or Paragraphs([], [], [])
+    # an edit trains only with the letter it was made from (an edit of a letter left out would leak it back in)
+    known = set(real.letters)
+    extra = extra.take([n for n, letter in enumerate(extra.letters) if letter in known])
     heldout = [n for n, letter in enumerate(real.letters) if letter not in trained_letters]
     held = real.take(heldout)
     if len(set(held.letters)) < 2 * folds:

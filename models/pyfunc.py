@@ -11,18 +11,23 @@ import pandas as pd
 
 class StancePyfunc(mlflow.pyfunc.PythonModel):
     def load_context(self, context) -> None:
+        from standpunt.models.combination import Combination
         from standpunt.models.stance_model import StanceModel
 
         self.model = StanceModel.load(context.artifacts["model_dir"])
+        self.predict_texts = self.model.predict
+        combination = Combination.load(context.artifacts["model_dir"])
+        if combination is not None:  # the same scores as `standpunt predict` on this folder
+            self.predict_texts = combination.wrap(self.model.predict)
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
         if "text" not in model_input.columns:
             raise ValueError("input needs a 'text' column")
         texts = ["" if t is None else str(t) for t in model_input["text"].tolist()]
-        prediction = self.model.predict(texts)
+        prediction = self.predict_texts(texts)
         frame = pd.DataFrame({"label": prediction.labels})
-        for column, label in enumerate(self.model.labels):
-            frame[label] = prediction.scores[:, column].astype("float64")
+        for label, column in zip(prediction.order, prediction.scores.T):
+            frame[label] = column.astype("float64")
         return frame
 
 
