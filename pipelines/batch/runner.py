@@ -115,6 +115,26 @@ class NothingToPredict(StandpuntError):
     """No input matched a letter file."""
 
 
+def configured_predictor(config: PredictConfig) -> Predictor:
+    """The model a predict config names (or the default), on its backend: the
+    same for `predict` and `spark-predict`."""
+    return resolve_model(
+        config.model,
+        backend=config.inference.backend,
+        quantize=config.inference.quantize,
+        threads=config.inference.threads,
+        batch_size=config.batch_size,
+        registry=config.tracking,
+    )
+
+
+def start_afresh(folder: Path, log) -> None:
+    """--force-new: an earlier run's files are moved aside, never deleted."""
+    moved = set_aside(folder)
+    if moved:
+        log(f"standpunt: --force-new: earlier outputs moved to {moved}")
+
+
 def _check_writable(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     probe = folder / ".standpunt-write-test"
@@ -145,19 +165,10 @@ def predict_archive(
     # Workers start (and import the readers) while the model loads.
     readers = ReaderPool(workers, max_bytes, config.letter_timeout_s)
     try:
-        predictor = predictor or resolve_model(
-            config.model,
-            backend=config.inference.backend,
-            quantize=config.inference.quantize,
-            threads=config.inference.threads,
-            batch_size=config.batch_size,
-            registry=config.tracking,
-        )
+        predictor = predictor or configured_predictor(config)
         model = predictor_record(predictor, config)
         if force_new:
-            moved = set_aside(folder)
-            if moved:
-                log(f"standpunt: --force-new: earlier outputs moved to {moved}")
+            start_afresh(folder, log)
         previous = check_resume(folder, model)
         manifest = new_manifest(model, config, previous, standpunt_version(), git_commit())
         output = OutputFolder(folder)

@@ -2,7 +2,7 @@
 letter ids, same records (as Parquet), same run.json, same resume rule.
 
 The driver lists the letters and names them (listing.py), resolves the
-model exactly as predict does (pipelines/batch/runner.py's resolve_model
+model exactly as predict does (pipelines/batch/runner.py's configured_predictor
 call, so run.json names the same model) and ships its folder to the
 executors once (SparkContext.addFile); the executors read, segment and
 classify (executor.py); the driver appends batch after batch to the output
@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from standpunt.models.loading import Predictor, resolve_model
+from standpunt.models.loading import Predictor
 from standpunt.models.tracking import git_commit, standpunt_version
 from standpunt.pipelines.batch.manifest import (
     ModelMismatchError,
@@ -25,11 +25,10 @@ from standpunt.pipelines.batch.manifest import (
     finish,
     new_manifest,
     predictor_record,
-    set_aside,
     write_manifest,
 )
 from standpunt.pipelines.batch.outputs import LETTERS
-from standpunt.pipelines.batch.runner import NothingToPredict, RunStats
+from standpunt.pipelines.batch.runner import NothingToPredict, RunStats, configured_predictor, start_afresh
 from standpunt.pipelines.predict_config import PredictConfig
 from standpunt.pipelines.spark.executor import ModelShipment
 from standpunt.pipelines.spark.job import DEFAULT_BATCH_LETTERS, run_batches
@@ -92,19 +91,10 @@ def spark_predict(
         raise NothingToPredict("nothing to predict: no files found in the inputs")
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    predictor = resolve_model(
-        config.model,
-        backend=config.inference.backend,
-        quantize=config.inference.quantize,
-        threads=config.inference.threads,
-        batch_size=config.batch_size,
-        registry=config.tracking,
-    )
+    predictor = configured_predictor(config)
     record = predictor_record(predictor, config)
     if force_new:
-        moved = set_aside(folder)
-        if moved:
-            log(f"standpunt: --force-new: earlier outputs moved to {moved}")
+        start_afresh(folder, log)
     if (folder / LETTERS).exists():  # one folder, one engine: resuming keys on the Parquet tables
         raise ModelMismatchError(
             f"{folder}: holds letters.jsonl of `standpunt predict`; spark-predict writes Parquet: "
