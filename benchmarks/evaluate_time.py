@@ -49,7 +49,8 @@ def main() -> int:
         return result.returncode
     print(result.stdout.strip())
     print(
-        f"\nevaluate.py wall time: {seconds:.1f} s on {os.cpu_count()} cores ({seconds / 120:.2f} of the 2-minute target)"
+        f"\nevaluate.py wall time: {seconds:.1f} s on {os.cpu_count()} cores"
+        f" ({seconds / 120:.2f} of the 2-minute target)"
     )
     return 0
 

@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         while done < args.files:
-            for i, slot in enumerate(slots):
+            for slot in slots:
                 if slot.job is None and next_index < args.files:
                     generator = names[rng.randrange(len(names))]
                     name, data = GENERATORS[generator](rng)

@@ -56,8 +56,10 @@ def main() -> int:
         }
         ok = agreement >= 0.99 and abs(f1["int8"] - f1["fp32"]) <= 0.01
         print(
-            f"{name}: {len(texts)} paragraphs, int8 agrees with fp32 on {agreement:.1%}, macro-F1 {f1['fp32']:.3f} -> {f1['int8']:.3f} "
-            f"({'keeps' if ok else 'does NOT keep'} quality); {timings['fp32']:.1f} vs {timings['int8']:.1f} paragraphs/s"
+            f"{name}: {len(texts)} paragraphs, int8 agrees with fp32 on {agreement:.1%}, "
+            f"macro-F1 {f1['fp32']:.3f} -> {f1['int8']:.3f} "
+            f"({'keeps' if ok else 'does NOT keep'} quality); "
+            f"{timings['fp32']:.1f} vs {timings['int8']:.1f} paragraphs/s"
         )
     print(json.dumps(results))
     return 0

@@ -232,12 +232,15 @@ def summarise(
 
 def table(rows: list[dict], folds: int, repeats: int) -> str:
     lines = [
-        f"| candidate | macro-F1 (mean of {repeats} x {folds}-fold) | 95% CI (letters) | agree | acknowledge | pushback | none | ECE | ECE after temperature | train min/fold |",
+        f"| candidate | macro-F1 (mean of {repeats} x {folds}-fold) | 95% CI (letters) "
+        "| agree | acknowledge | pushback | none "
+        "| ECE | ECE after temperature | train min/fold |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['candidate']} | {r['macro_f1']:.3f} ± {r['macro_f1_sd']:.3f} | {r['macro_f1_ci'][0]:.3f}-{r['macro_f1_ci'][1]:.3f} | "
+            f"| {r['candidate']} | {r['macro_f1']:.3f} ± {r['macro_f1_sd']:.3f} | "
+            f"{r['macro_f1_ci'][0]:.3f}-{r['macro_f1_ci'][1]:.3f} | "
             + " | ".join(f"{r['per_label'][label]:.3f}" for label in LABELS)
             + f" | {r['ece']:.3f} | {r['ece_calibrated']:.3f} | {r['train_minutes_per_fold']:.2f} |"
         )

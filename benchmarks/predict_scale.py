@@ -45,7 +45,8 @@ def run(size: int, model: str | None) -> dict:
             sys.executable,
             "-c",
             "import sys, resource; from standpunt.pipelines.cli import main; code = main(sys.argv[1:]); "
-            "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
+            "print('PEAK_KB', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)",
             "predict",
             str(archive),
             "--out",
@@ -99,11 +100,13 @@ def main() -> int:
     print(f"{'letters':>8} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'peak MB':>8}")
     for r in rows:
         print(
-            f"{r['letters']:>8} {r['paragraphs']:>10} {r['seconds']:>8} {r['letters_per_s']:>9} {r['paragraphs_per_s']:>12} {r['peak_mb']:>8}"
+            f"{r['letters']:>8} {r['paragraphs']:>10} {r['seconds']:>8} "
+            f"{r['letters_per_s']:>9} {r['paragraphs_per_s']:>12} {r['peak_mb']:>8}"
         )
     if len(rows) > 1:
         print(
-            f"peak memory ratio {rows[-1]['letters']} vs {rows[0]['letters']} letters: {rows[-1]['peak_mb'] / rows[0]['peak_mb']:.2f}"
+            f"peak memory ratio {rows[-1]['letters']} vs {rows[0]['letters']} letters: "
+            f"{rows[-1]['peak_mb'] / rows[0]['peak_mb']:.2f}"
         )
     print(json.dumps(rows))
     return 0

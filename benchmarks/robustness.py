@@ -37,7 +37,8 @@ def main() -> int:
         ok = got == (pair["a"]["label"], pair["b"]["label"])
         passed += ok
         print(
-            f"{'pass' if ok else 'FAIL'}  {pair['rule']}: expected {pair['a']['label']}/{pair['b']['label']}, got {got[0]}/{got[1]}"
+            f"{'pass' if ok else 'FAIL'}  {pair['rule']}: expected {pair['a']['label']}/{pair['b']['label']}"
+            f", got {got[0]}/{got[1]}"
         )
     print(f"{predictor.name}: {passed} of {len(pairs)} pairs pass")
     return 0

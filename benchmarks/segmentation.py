@@ -43,7 +43,8 @@ def run(path: Path, errors: int) -> dict:
         if shown < errors and (score.gold_found < score.gold or score.predicted_matched < score.predicted):
             shown += 1
             print(
-                f"--- {record['id']}: found {score.gold_found}/{score.gold}, matched {score.predicted_matched}/{score.predicted}"
+                f"--- {record['id']}: found {score.gold_found}/{score.gold}"
+                f", matched {score.predicted_matched}/{score.predicted}"
             )
             for g in gold:
                 if not any(token_f1(g, p) >= FOUND_F1 for p in predicted):

@@ -147,7 +147,8 @@ def main() -> int:
             }
         )
     print(
-        f"{'engine':<24} {'letters':>7} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'run.json s':>10}"
+        f"{'engine':<24} {'letters':>7} {'paragraphs':>10} {'seconds':>8} "
+        f"{'letters/s':>9} {'paragraphs/s':>12} {'run.json s':>10}"
     )
     for r in rows:
         print(
@@ -158,7 +159,8 @@ def main() -> int:
         print(f"{r['engine']}: peak resident memory per process (MB): {r['peaks_mb']}")
     workers = rows[1]["peaks_mb"].get("python worker", [])
     print(
-        f"peak per Python worker (executor side): {max(workers) if workers else 'n/a'} MB over {len(workers)} worker processes"
+        f"peak per Python worker (executor side): {max(workers) if workers else 'n/a'} MB"
+        f" over {len(workers)} worker processes"
     )
     print(
         f"Spark overhead: {rows[1]['seconds'] / rows[0]['seconds']:.2f}x predict's wall time "

@@ -181,7 +181,8 @@ def main() -> int:
         "peak_mb_this_process": round(peak),
     }
     print(
-        f"(a) plain loop, one paragraph at a time, fp32: {result['plain_per_s']} paragraphs/s (median of {args.rounds} rounds)"
+        f"(a) plain loop, one paragraph at a time, fp32: {result['plain_per_s']} paragraphs/s"
+        f" (median of {args.rounds} rounds)"
     )
     print(f"(b) standpunt ({engine}): {result['standpunt_per_s']} paragraphs/s")
     print(
@@ -192,7 +193,8 @@ def main() -> int:
         result["end_to_end"] = e2e
         print(
             f"standpunt predict end to end, {e2e['letters']} letters / {e2e['paragraphs']} paragraphs: "
-            f"{e2e['paragraphs_per_s']} paragraphs/s, cold start to first paragraph {e2e['cold_start_s']} s, peak {e2e['peak_mb']} MB"
+            f"{e2e['paragraphs_per_s']} paragraphs/s"
+            f", cold start to first paragraph {e2e['cold_start_s']} s, peak {e2e['peak_mb']} MB"
         )
     print(json.dumps(result))
     return 0

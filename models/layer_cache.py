@@ -10,9 +10,14 @@ registry see no difference."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 
 from standpunt.models.classifier import StanceClassifier, mean_pool
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def bert_of(classifier: StanceClassifier):

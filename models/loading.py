@@ -70,7 +70,8 @@ def _sqlite_has(database: Path, uri: str) -> bool | None:
     name, _, alias = uri[len("models:/") :].partition("@")
     if alias:
         query = (
-            "SELECT 1 FROM registered_model_aliases a JOIN model_versions v ON v.name = a.name AND v.version = a.version "
+            "SELECT 1 FROM registered_model_aliases a "
+            "JOIN model_versions v ON v.name = a.name AND v.version = a.version "
             "WHERE a.name = ? AND a.alias = ?",
             (name, alias),
         )

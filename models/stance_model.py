@@ -104,7 +104,8 @@ class StanceModel(WindowedPredictor):
         files = ModelFolder(folder)
         if not files.is_complete():
             raise ModelLoadError(
-                f"{files.path}: not a Standpunt model folder (needs {files.config_path.name} and {files.weights_path.name})"
+                f"{files.path}: not a Standpunt model folder "
+                f"(needs {files.config_path.name} and {files.weights_path.name})"
             )
         try:
             settings = files.settings()

@@ -234,7 +234,8 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
 
     log(summary_table(metrics["macro_f1"], baselines, len(dev_labels), len(splits.dev_letters)))
     log(
-        f"model folder: {model_dir}\nmlflow run: {run.info.run_id} ({tracking_uri(config.tracking.tracking_uri)})\n{log_line}"
+        f"model folder: {model_dir}"
+        f"\nmlflow run: {run.info.run_id} ({tracking_uri(config.tracking.tracking_uri)})\n{log_line}"
     )
     return TrainResult(model_dir, run.info.run_id, metrics, baselines, registered, promoted, seconds, history)
 
@@ -398,10 +399,12 @@ def classification_report(metrics: dict) -> str:
     lines = [f"{'label':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
     for label, values in metrics["per_label"].items():
         lines.append(
-            f"{label:<12} {values['precision']:>9.3f} {values['recall']:>7.3f} {values['f1']:>6.3f} {values['support']:>8d}"
+            f"{label:<12} {values['precision']:>9.3f} {values['recall']:>7.3f} "
+            f"{values['f1']:>6.3f} {values['support']:>8d}"
         )
     lines.append(
-        f"\naccuracy {metrics['accuracy']:.3f}   macro-F1 {metrics['macro_f1']:.3f}   kappa {metrics['kappa']:.3f}   n {metrics['n']}"
+        f"\naccuracy {metrics['accuracy']:.3f}   macro-F1 {metrics['macro_f1']:.3f}   "
+        f"kappa {metrics['kappa']:.3f}   n {metrics['n']}"
     )
     return "\n".join(lines) + "\n"
 

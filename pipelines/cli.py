@@ -31,7 +31,8 @@ def run_summary(stats, written: list[Path]) -> str:
     """The closing line of predict and spark-predict: counts, rate, files."""
     rate = stats.paragraphs / stats.seconds if stats.seconds else 0.0
     return (
-        f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, {stats.already_done} already done; "
+        f"standpunt: {stats.ok} letters ok, {stats.failed} failed{failure_counts(stats.failures)}, "
+        f"{stats.already_done} already done; "
         f"{stats.paragraphs} paragraphs in {stats.seconds:.0f} s ({rate:.1f}/s) -> {', '.join(str(p) for p in written)}"
     )
 

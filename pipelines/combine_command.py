@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     metrics["combination"]["combination"]["macro_f1_ci"] = held_out_interval(report)
     folder.write_metrics(metrics)
     print(
-        f"combine: {report['heldout_letters']} letters ({report['heldout_paragraphs']} paragraphs) the transformer never saw, "
+        f"combine: {report['heldout_letters']} letters ({report['heldout_paragraphs']} paragraphs) "
+        "the transformer never saw, "
         f"stacker cross-fitted over {report['folds']} folds:",
         file=sys.stderr,
     )

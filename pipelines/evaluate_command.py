@@ -32,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         default=ROOT / "configs" / "default.yaml",
-        help="training config (--split dev, the baselines' training data, and its tracking block: registry and default model)",
+        help=(
+            "training config (--split dev, the baselines' training data, "
+            "and its tracking block: registry and default model)"
+        ),
     )
     parser.add_argument(
         "--allow-synthetic",

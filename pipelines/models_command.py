@@ -51,9 +51,7 @@ def registered_versions(settings: RegistrySettings) -> list[dict]:
             f1 = client.get_run(version.run_id).data.metrics.get("dev_macro_f1") if version.run_id else None
         except MlflowException:
             f1 = None
-        created = dt.datetime.fromtimestamp(version.creation_timestamp / 1000, dt.UTC).strftime(
-            "%Y-%m-%d %H:%M"
-        )
+        created = dt.datetime.fromtimestamp(version.creation_timestamp / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M")
         rows.append(
             {
                 "version": str(version.version),
@@ -75,7 +73,8 @@ def describe_models(settings: RegistrySettings, model: str | None = None) -> str
         lines.append(f"  {'version':>7}  {'dev macro-F1':>12}  {'created (UTC)':<16}  aliases")
         for row in rows:
             lines.append(
-                f"  {row['version']:>7}  {_f1(row['dev_macro_f1']):>12}  {row['created']:<16}  {', '.join(row['aliases'])}"
+                f"  {row['version']:>7}  {_f1(row['dev_macro_f1']):>12}  "
+                f"{row['created']:<16}  {', '.join(row['aliases'])}"
             )
     else:
         lines.append("  no registered versions")

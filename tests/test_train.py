@@ -76,8 +76,8 @@ def test_train_logs_run_registers_and_keeps_the_shipped_default(tiny_encoder, tm
     )  # no alias
     assert "@champion: none" in listing
     assert (
-        f"predict uses: {SHIPPED_MODEL} (no @champion in the registry) (dev macro-F1 0.556, weights {weights_sha256(SHIPPED_MODEL)[:12]})"
-        in listing
+        f"predict uses: {SHIPPED_MODEL} (no @champion in the registry) "
+        f"(dev macro-F1 0.556, weights {weights_sha256(SHIPPED_MODEL)[:12]})" in listing
     )
 
     served = mlflow.pyfunc.load_model("models:/standpunt-stance/1")

@@ -34,7 +34,8 @@ def summary(result: dict) -> str:
     if result["annotator_agreement"]:
         a = result["annotator_agreement"]
         lines.append(
-            f"{'annotators (ceiling)':<28} {a.get('macro_f1', float('nan')):>8.3f} {a.get('accuracy', float('nan')):>8.3f} {a.get('kappa', float('nan')):>6.3f}"
+            f"{'annotators (ceiling)':<28} {a.get('macro_f1', float('nan')):>8.3f} "
+            f"{a.get('accuracy', float('nan')):>8.3f} {a.get('kappa', float('nan')):>6.3f}"
         )
     lines.append(f"model macro-F1 95% CI (letters resampled): [{lo:.3f}, {hi:.3f}]   ECE {result['ece']:.3f}")
     lines.append(
@@ -52,7 +53,8 @@ def markdown_report(result: dict) -> str:
     out = [
         f"# Evaluation of {result['model']['spec']}{synthetic}",
         "",
-        f"Data: `{result['data']['path']}` (sha256 `{result['data']['sha256'][:16]}…`, split: {result['data']['split']}), "
+        f"Data: `{result['data']['path']}` "
+        f"(sha256 `{result['data']['sha256'][:16]}…`, split: {result['data']['split']}), "
         f"{result['n_letters']} letters, {result['n_paragraphs']} paragraphs. Model kind: {result['model']['kind']}, "
         f"version: {result['model']['version'] or 'n/a'}.",
         "",
@@ -66,7 +68,9 @@ def markdown_report(result: dict) -> str:
     if result["annotator_agreement"]:
         a = result["annotator_agreement"]
         out.append(
-            f"| annotators' agreement (ceiling, AGREEMENT.md) | {a.get('macro_f1', float('nan')):.3f} | {a.get('accuracy', float('nan')):.3f} | {a.get('kappa', float('nan')):.3f} |"
+            "| annotators' agreement (ceiling, AGREEMENT.md) | "
+            f"{a.get('macro_f1', float('nan')):.3f} | {a.get('accuracy', float('nan')):.3f} | "
+            f"{a.get('kappa', float('nan')):.3f} |"
         )
     out += [
         "",
@@ -110,7 +114,8 @@ def markdown_report(result: dict) -> str:
         "",
         f"Segmentation recall {result['segmentation_recall']:.3f}, precision {result['segmentation_precision']:.3f} "
         f"(a gold paragraph is found at token F1 >= 0.9). Labels carried from the best-matching predicted paragraph "
-        f"(F1 >= 0.5, else counted as missed: {result['end_to_end_missed']}): macro-F1 {result['end_to_end_macro_f1']:.3f}, "
+        f"(F1 >= 0.5, else counted as missed: {result['end_to_end_missed']}): "
+        f"macro-F1 {result['end_to_end_macro_f1']:.3f}, "
         f"accuracy {result['end_to_end_accuracy']:.3f}.",
         "",
         "## Breakdowns",
@@ -125,7 +130,8 @@ def markdown_report(result: dict) -> str:
         ]
         for kind, row in groups.items():
             out.append(
-                f"| {kind} | {row['n_letters']} | {row['n_paragraphs']} | {row['macro_f1']:.3f} | {row['accuracy']:.3f} |"
+                f"| {kind} | {row['n_letters']} | {row['n_paragraphs']} | "
+                f"{row['macro_f1']:.3f} | {row['accuracy']:.3f} |"
             )
     out += [
         "",

@@ -27,7 +27,8 @@ _DROP_TAGS = [
     "template",
 ]
 _DROP_HINTS = re.compile(
-    r"(^|[-_ ])(nav|navigation|menu|breadcrumb|skip|search|zoek|footer|header|cookie|sidebar|share|social|toolbar|pagination)([-_ ]|$)",
+    r"(^|[-_ ])(nav|navigation|menu|breadcrumb|skip|search|zoek"
+    r"|footer|header|cookie|sidebar|share|social|toolbar|pagination)([-_ ]|$)",
     re.I,
 )
 # Containers that hold the document on officielebekendmakingen / overheid.nl

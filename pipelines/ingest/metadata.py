@@ -47,12 +47,14 @@ _OFFICE = (
 _SIGNATURE = re.compile(rf"^\s*(?:De|de|DE|Het|het)?\s*({_OFFICE}\b[^\n]{{0,120}}?),?\s*$", re.I | re.M)
 _BRIEF_VAN = re.compile(r"\bBRIEF VAN (?:DE|HET) ([A-ZËÏÉÖÜ ,\-]+?)(?:\s+Aan de|\n|$)")
 _SENDER_IN_LETTERHEAD = re.compile(
-    r"^\s*((?:Ministerie van|Gemeente|Provincie|Waterschap|Hoogheemraadschap|Veiligheidsregio)\s+[^\n|]{2,80}?)\s*(?:\||$)",
+    r"^\s*((?:Ministerie van|Gemeente|Provincie|Waterschap|Hoogheemraadschap|Veiligheidsregio)"
+    r"\s+[^\n|]{2,80}?)\s*(?:\||$)",
     re.M,
 )
 
 _AUDITORS = re.compile(
-    r"(Algemene Rekenkamer|(?:Randstedelijke|Noordelijke|Zuidelijke) Rekenkamer|Rekenkamer(?:commissie)? [A-Z][\w\-]+(?:[- ][A-Z][\w\-]+)?|"
+    r"(Algemene Rekenkamer|(?:Randstedelijke|Noordelijke|Zuidelijke) Rekenkamer|"
+    r"Rekenkamer(?:commissie)? [A-Z][\w\-]+(?:[- ][A-Z][\w\-]+)?|"
     r"Rekenkamer(?:commissie)?|Onderzoeksraad voor Veiligheid|Nationale ombudsman|Kinderombudsman|"
     r"Inspectie (?:(?:van|voor)(?: het| de)? )?[A-Z][\w\-]+(?: (?:en|&) [A-Z][\w\-]+| [A-Z][\w\-]+)*|"
     r"Auditdienst Rijk|Commissie van Toezicht[\w ]{0,80}?Veiligheidsdiensten|CTIVD|Staatstoezicht op de Mijnen|"

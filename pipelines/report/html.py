@@ -27,9 +27,12 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;col
 header{background:#263238;color:#fff;padding:16px 24px}header h1{margin:0;font-size:22px}
 main{padding:16px 24px;max-width:1200px}
 h2{border-bottom:2px solid #cfd8dc;padding-bottom:4px;margin-top:32px}
-.charts{display:flex;flex-wrap:wrap;gap:24px}.chart{background:#fff;border:1px solid #e0e0e0;padding:8px;border-radius:4px}
-.legend span{display:inline-block;margin-right:12px;font-size:13px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #eceff1;padding:6px 8px;text-align:left;font-size:14px;vertical-align:top}
+.charts{display:flex;flex-wrap:wrap;gap:24px}\
+.chart{background:#fff;border:1px solid #e0e0e0;padding:8px;border-radius:4px}
+.legend span{display:inline-block;margin-right:12px;font-size:13px}\
+.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
+table{border-collapse:collapse;width:100%;background:#fff}\
+th,td{border-bottom:1px solid #eceff1;padding:6px 8px;text-align:left;font-size:14px;vertical-align:top}
 th{background:#eceff1;position:sticky;top:0}
 .chip{display:inline-block;border-radius:10px;padding:1px 8px;color:#fff;font-size:12px;margin:1px}
 .filters{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}.filters label{font-size:14px}
@@ -68,7 +71,10 @@ SCRIPT = """
 
 
 def _chip(stance: str, text: str | None = None) -> str:
-    return f'<span class="chip" style="background:{COLOURS[stance]}" title="{DUTCH[stance]}">{escape(text or stance)}</span>'
+    return (
+        f'<span class="chip" style="background:{COLOURS[stance]}" title="{DUTCH[stance]}">'
+        f"{escape(text or stance)}</span>"
+    )
 
 
 def _bar_chart(title: str, table: dict[str, dict], limit: int = 15) -> str:
@@ -78,7 +84,8 @@ def _bar_chart(title: str, table: dict[str, dict], limit: int = 15) -> str:
     height = 30 + row_h * max(1, len(items))
     top = max((sum(row["findings"].values()) for _, row in items), default=1) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(title)}">',
         f'<text x="0" y="16" font-size="14" font-weight="600">{escape(title)}</text>',
     ]
     for i, (group, row) in enumerate(items):
@@ -91,7 +98,8 @@ def _bar_chart(title: str, table: dict[str, dict], limit: int = 15) -> str:
             if count:
                 w = bar_w * count / top
                 parts.append(
-                    f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{COLOURS[stance]}"><title>{escape(group)}: {count} {stance}</title></rect>'
+                    f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{COLOURS[stance]}">'
+                    f"<title>{escape(group)}: {count} {stance}</title></rect>"
                 )
                 x += w
         parts.append(
@@ -138,8 +146,10 @@ def render(
     by_letter: dict[str, list[dict]] = {}
     for p in paragraphs:
         by_letter.setdefault(p["letter"], []).append(p)
-    senders = sorted({(l.get("metadata") or {}).get("sender") or "unknown" for l in letters if l["status"] == "ok"})
-    years = sorted({((l.get("metadata") or {}).get("date") or "unknown")[:4] for l in letters if l["status"] == "ok"})
+    senders = sorted({(lt.get("metadata") or {}).get("sender") or "unknown" for lt in letters if lt["status"] == "ok"})
+    years = sorted(
+        {((lt.get("metadata") or {}).get("date") or "unknown")[:4] for lt in letters if lt["status"] == "ok"}
+    )
     legend = "".join(f'<span><i style="background:{COLOURS[s]}"></i>{s} ({DUTCH[s]})</span>' for s in LABELS)
     total_findings = sum(archive["findings"].values())
 
@@ -147,21 +157,27 @@ def render(
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
-        f"<header><h1>{escape(title)}</h1><div>{archive['letters_ok']} letters read, {archive['letters_failed']} failed, "
-        f"{len(paragraphs)} paragraphs, {total_findings} findings &middot; generated {dt.date.today().isoformat()}</div>"
+        f"<header><h1>{escape(title)}</h1><div>{archive['letters_ok']} letters read, "
+        f"{archive['letters_failed']} failed, "
+        f"{len(paragraphs)} paragraphs, {total_findings} findings &middot; "
+        f"generated {dt.date.today().isoformat()}</div>"
         f'<div id="model">{_model_line(model)}</div></header><main>',
         "<h2>Archive overview</h2>",
         f'<div class="legend">{legend}</div>',
         "<p>" + " ".join(f"{_chip(s)} {archive['findings'][s]} findings" for s in LABELS) + "</p>",
         '<div class="charts">',
-        f'<div class="chart" id="chart-sender">{_bar_chart("Findings by stance, per sender", archive["by_sender"])}</div>',
-        f'<div class="chart" id="chart-year">{_bar_chart("Findings by stance, per year", dict(sorted(archive["by_year"].items())))}</div>',
+        f'<div class="chart" id="chart-sender">'
+        f"{_bar_chart('Findings by stance, per sender', archive['by_sender'])}</div>",
+        f'<div class="chart" id="chart-year">'
+        f"{_bar_chart('Findings by stance, per year', dict(sorted(archive['by_year'].items())))}</div>",
         "</div>",
-        "<h3>Share of findings with pushback, per year</h3><table><tr><th>year</th><th>pushback share</th><th>findings</th></tr>",
+        "<h3>Share of findings with pushback, per year</h3>"
+        "<table><tr><th>year</th><th>pushback share</th><th>findings</th></tr>",
     ]
     for year, share in archive["pushback_share_by_year"].items():
         html.append(
-            f"<tr><td>{escape(year)}</td><td>{share:.0%}</td><td>{sum(archive['by_year'][year]['findings'].values())}</td></tr>"
+            f"<tr><td>{escape(year)}</td><td>{share:.0%}</td>"
+            f"<td>{sum(archive['by_year'][year]['findings'].values())}</td></tr>"
         )
     html.append("</table>")
     if archive["strongest_pushback"]:
@@ -170,7 +186,8 @@ def render(
         )
         for item in archive["strongest_pushback"][:10]:
             html.append(
-                f"<tr><td>{escape(item['letter'])}</td><td>{escape(item['heading'] or '')}</td><td>{item['score']:.2f}</td><td>{escape(item['text'][:400])}</td></tr>"
+                f"<tr><td>{escape(item['letter'])}</td><td>{escape(item['heading'] or '')}</td>"
+                f"<td>{item['score']:.2f}</td><td>{escape(item['text'][:400])}</td></tr>"
             )
         html.append("</table>")
 
@@ -188,7 +205,8 @@ def render(
         + "</select></label>",
         '<label>Search <input id="f-search" type="search" placeholder="letter, sender, words"></label>',
         '<span class="count"><span id="shown"></span> letters shown</span></div>',
-        '<table id="letters"><thead><tr><th>letter</th><th>date</th><th>sender</th><th>auditor</th><th>findings</th><th>paragraphs</th></tr></thead><tbody>',
+        '<table id="letters"><thead><tr><th>letter</th><th>date</th><th>sender</th><th>auditor</th>'
+        "<th>findings</th><th>paragraphs</th></tr></thead><tbody>",
     ]
     sections = []
     for letter in letters:
@@ -200,8 +218,10 @@ def render(
         if letter["status"] != "ok":
             search = f"{letter['letter']} {letter.get('error', '')}".lower()
             html.append(
-                f'<tr data-stances="error" data-sender="" data-year="" data-search="{escape(search)}" data-target="{target}">'
-                f'<td>{escape(letter["letter"])}</td><td></td><td></td><td></td><td class="error" colspan="2">failed: {escape(letter.get("error", ""))}</td></tr>'
+                f'<tr data-stances="error" data-sender="" data-year="" data-search="{escape(search)}" '
+                f'data-target="{target}">'
+                f"<td>{escape(letter['letter'])}</td><td></td><td></td><td></td>"
+                f'<td class="error" colspan="2">failed: {escape(letter.get("error", ""))}</td></tr>'
             )
             continue
         stances = sorted({f["stance"] for f in letter["findings"]})
@@ -212,8 +232,10 @@ def render(
             [letter["letter"], sender, meta.get("auditor") or "", meta.get("subject") or ""] + [p["text"] for p in mine]
         ).lower()
         html.append(
-            f'<tr data-stances="{" ".join(stances)}" data-sender="{escape(sender)}" data-year="{escape(year)}" data-search="{escape(search)}" data-target="{target}">'
-            f'<td><a href="#{target}">{escape(letter["letter"])}</a></td><td>{escape(meta.get("date") or "")}</td><td>{escape(sender)}</td>'
+            f'<tr data-stances="{" ".join(stances)}" data-sender="{escape(sender)}" data-year="{escape(year)}" '
+            f'data-search="{escape(search)}" data-target="{target}">'
+            f'<td><a href="#{target}">{escape(letter["letter"])}</a></td><td>{escape(meta.get("date") or "")}</td>'
+            f"<td>{escape(sender)}</td>"
             f"<td>{escape(meta.get('auditor') or '')}</td><td>{chips}</td><td>{letter['n_paragraphs']}</td></tr>"
         )
         evidence = {

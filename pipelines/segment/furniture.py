@@ -18,7 +18,8 @@ BLOCK_RULES: list[tuple[str, re.Pattern]] = [
     (
         "page-number",
         re.compile(
-            r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^\d{1,3}\s*/\s*\d{1,3}$|^\d{1,3}\s*-\s*\d{1,3}$|^(?:pagina|page|blad)\s+\d+(?:\s+(?:van|of|/)\s+\d+)?$",
+            r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^\d{1,3}\s*/\s*\d{1,3}$|^\d{1,3}\s*-\s*\d{1,3}$|"
+            r"^(?:pagina|page|blad)\s+\d+(?:\s+(?:van|of|/)\s+\d+)?$",
             re.I,
         ),
     ),
@@ -26,9 +27,12 @@ BLOCK_RULES: list[tuple[str, re.Pattern]] = [
     (
         "reference-label",
         re.compile(
-            r"^(?:Onze referentie|Uw referentie|Ons kenmerk|Uw kenmerk|Kenmerk|Referentie|Datum|Betreft|Onderwerp|Bijlage\(?n?\)?|Bijlagen|"
-            r"Uw brief(?: van)?|Uw bericht|Contactpersoon|Behandeld door|Doorkiesnummer|Telefoon|T|E|F|E-mail|Inlichtingen|"
-            r"Verzonden|Zaaknummer|Registratienummer|Documentnummer|Aantal bijlagen|Afschrift aan|Kopie aan|Ons nummer|Uw nummer)"
+            r"^(?:Onze referentie|Uw referentie|Ons kenmerk|Uw kenmerk|Kenmerk|Referentie|Datum|Betreft|Onderwerp|"
+            r"Bijlage\(?n?\)?|Bijlagen|"
+            r"Uw brief(?: van)?|Uw bericht|Contactpersoon|Behandeld door|Doorkiesnummer|Telefoon|T|E|F|E-mail|"
+            r"Inlichtingen|"
+            r"Verzonden|Zaaknummer|Registratienummer|Documentnummer|Aantal bijlagen|Afschrift aan|Kopie aan|"
+            r"Ons nummer|Uw nummer)"
             r"(?:\s*:|\s+\S|$)",
             re.I,
         ),
@@ -36,7 +40,9 @@ BLOCK_RULES: list[tuple[str, re.Pattern]] = [
     (
         "date",
         re.compile(
-            rf"^(?:(?:Den Haag|'s-Gravenhage|[A-Z][a-zé]+(?:[- ][A-Z][a-zé]+)?),?\s*)?(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?{_DATE}$|^\d{{1,2}}-\d{{1,2}}-\d{{4}}$|^(?:Vastgesteld|Ingediend|Beantwoord|Verzonden)\s+{_DATE}",
+            r"^(?:(?:Den Haag|'s-Gravenhage|[A-Z][a-zé]+(?:[- ][A-Z][a-zé]+)?),?\s*)?"
+            r"(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?"
+            rf"{_DATE}$|^\d{{1,2}}-\d{{1,2}}-\d{{4}}$|^(?:Vastgesteld|Ingediend|Beantwoord|Verzonden)\s+{_DATE}",
             re.I,
         ),
     ),
@@ -44,17 +50,22 @@ BLOCK_RULES: list[tuple[str, re.Pattern]] = [
     (
         "closing",
         re.compile(
-            r"^(?:Hoogachtend|Met (?:vriendelijke|hartelijke) groet(?:en)?|Met de meeste hoogachting|Met hoogachting|Met vriendelijke groeten|Namens (?:deze|dezen))\b[^.]{0,120}$",
+            r"^(?:Hoogachtend|Met (?:vriendelijke|hartelijke) groet(?:en)?|Met de meeste hoogachting|Met hoogachting|"
+            r"Met vriendelijke groeten|Namens (?:deze|dezen))\b[^.]{0,120}$",
             re.I,
         ),
     ),
     (
         "signature",
         re.compile(
-            r"^(?:de |het |DE |HET )?(?:minister(?:-president)?|staatssecretaris|ministers|staatssecretarissen|burgemeester(?: en wethouders)?|"
-            r"(?:het )?college van (?:burgemeester en wethouders|gedeputeerde staten)|gedeputeerde staten|secretaris|griffier|voorzitter|"
-            r"directeur(?:-generaal)?|de directie|dagelijks bestuur|algemeen bestuur|raad van bestuur|college van bestuur|"
-            r"loco-secretaris|wethouder|gemeentesecretaris|provinciesecretaris|commissaris van de koning)\b[^.;:!?]{0,160},\s*(?:[A-Z][^.;:!?]{0,60})?$",
+            r"^(?:de |het |DE |HET )?(?:minister(?:-president)?|staatssecretaris|ministers|staatssecretarissen|"
+            r"burgemeester(?: en wethouders)?|"
+            r"(?:het )?college van (?:burgemeester en wethouders|gedeputeerde staten)|gedeputeerde staten|secretaris|"
+            r"griffier|voorzitter|"
+            r"directeur(?:-generaal)?|de directie|dagelijks bestuur|algemeen bestuur|raad van bestuur|"
+            r"college van bestuur|"
+            r"loco-secretaris|wethouder|gemeentesecretaris|provinciesecretaris|commissaris van de koning)"
+            r"\b[^.;:!?]{0,160},\s*(?:[A-Z][^.;:!?]{0,60})?$",
             re.I,
         ),
     ),
@@ -65,7 +76,9 @@ BLOCK_RULES: list[tuple[str, re.Pattern]] = [
     (
         "addressee",
         re.compile(
-            r"^(?:Aan (?:de|het|den)\b[^.]{0,160}|De (?:President|Voorzitter|voorzitter|leden|directeur) van (?:de|het) [^.]{0,160}(?:Postbus|\d{4} ?[A-Z]{2}).*)$"
+            r"^(?:Aan (?:de|het|den)\b[^.]{0,160}|"
+            r"De (?:President|Voorzitter|voorzitter|leden|directeur) van (?:de|het) [^.]{0,160}"
+            r"(?:Postbus|\d{4} ?[A-Z]{2}).*)$"
         ),
     ),
     (
@@ -81,8 +94,10 @@ BLOCK_RULES: list[tuple[str, re.Pattern]] = [
     (
         "kamerstuk-header",
         re.compile(
-            r"^\d{2}\s?\d{3}(?:\s+[A-Z]{1,5})?(?:\s|$)|^(?:nr\.|Nr\.)\s*\d+\b|^BRIEF VAN\b|^Tweede Kamer der Staten-Generaal\b|^Eerste Kamer der Staten-Generaal\b|"
-            r"^Vergaderjaar\b|^Kamervraag\b|^Kamerstuk\b|^LIJST VAN VRAGEN EN ANTWOORDEN\b|^Brief regering\s*:|^Officiële uitgave\b|^ISSN\b|^kst-\d|^ah-tk-|^Aanhangsel\b|^Staatscourant\b"
+            r"^\d{2}\s?\d{3}(?:\s+[A-Z]{1,5})?(?:\s|$)|^(?:nr\.|Nr\.)\s*\d+\b|^BRIEF VAN\b|"
+            r"^Tweede Kamer der Staten-Generaal\b|^Eerste Kamer der Staten-Generaal\b|"
+            r"^Vergaderjaar\b|^Kamervraag\b|^Kamerstuk\b|^LIJST VAN VRAGEN EN ANTWOORDEN\b|^Brief regering\s*:|"
+            r"^Officiële uitgave\b|^ISSN\b|^kst-\d|^ah-tk-|^Aanhangsel\b|^Staatscourant\b"
         ),
     ),
     (
@@ -95,28 +110,33 @@ BLOCK_RULES: list[tuple[str, re.Pattern]] = [
     (
         "transcript-label",
         re.compile(
-            r"^(?:De voorzitter|Voorzitter|De heer [^:]{1,60}|Mevrouw [^:]{1,60}|Minister [^:]{1,60}|Staatssecretaris [^:]{1,60}|"
+            r"^(?:De voorzitter|Voorzitter|De heer [^:]{1,60}|Mevrouw [^:]{1,60}|Minister [^:]{1,60}|"
+            r"Staatssecretaris [^:]{1,60}|"
             r"Vraag(?: van)? [^:]{0,60}|Antwoord [^:]{0,60}):$"
         ),
     ),
     (
         "transcript-procedure",
         re.compile(
-            r"^(?:Daartoe wordt besloten|De beraadslaging wordt (?:geopend|hervat|gesloten)|De vergadering wordt (?:geschorst|heropend|gesloten)|Aan de orde is\b.*|Dank u wel|Ik dank u (?:wel )?voor uw aandacht)\.?:?$",
+            r"^(?:Daartoe wordt besloten|De beraadslaging wordt (?:geopend|hervat|gesloten)|"
+            r"De vergadering wordt (?:geschorst|heropend|gesloten)|Aan de orde is\b.*|Dank u wel|"
+            r"Ik dank u (?:wel )?voor uw aandacht)\.?:?$",
             re.I,
         ),
     ),
     (
         "speech-closing",
         re.compile(
-            r"^(?:Ik wens u (?:allen )?[^.!]{0,60}|Dank u wel|Dank voor uw aandacht|Ik dank u (?:wel )?voor uw aandacht)[.!]$",
+            r"^(?:Ik wens u (?:allen )?[^.!]{0,60}|Dank u wel|Dank voor uw aandacht|"
+            r"Ik dank u (?:wel )?voor uw aandacht)[.!]$",
             re.I,
         ),
     ),
     (
         "page-caption",
         re.compile(
-            r"^(?:Toespraak|Speech|Kamerbrief|Persbericht|Nieuwsbericht|Brief) (?:van|over|met|bij|aan|door)\b[^\n]{0,300}$"
+            r"^(?:Toespraak|Speech|Kamerbrief|Persbericht|Nieuwsbericht|Brief) "
+            r"(?:van|over|met|bij|aan|door)\b[^\n]{0,300}$"
         ),
     ),
     ("parenthetical", re.compile(r"^\([^()]{1,200}\)\.?$")),

@@ -21,7 +21,7 @@ def test_save_and_load_reproduce_predictions(tiny_encoder, tmp_path, finetune):
     torch.manual_seed(1)
     model = StanceModel.create(tiny_config(tiny_encoder, f"model.finetune={finetune}").model, str(tiny_encoder))
     with torch.no_grad():  # make the adapters and head non-trivial
-        for name, parameter in model.classifier.named_parameters():
+        for _name, parameter in model.classifier.named_parameters():
             if parameter.requires_grad:
                 parameter.add_(torch.randn_like(parameter) * 0.05)
     texts = ["Ik deel uw conclusie.", "Ik ben het daar niet mee eens. " * 30, "Hoogachtend,"]

@@ -90,8 +90,10 @@ def test_registry_lookup_honours_name_and_alias(tmp_path):
 def test_asking_a_sqlite_registry_does_not_import_mlflow(tmp_path):
     fake_registry(tmp_path / "mlflow.db", [("standpunt-stance", "champion", 1)])
     code = (
-        "import sys; from standpunt.models.loading import choose_model; from standpunt.pipelines.core.tracking import RegistrySettings; "
-        f"print(choose_model(None, RegistrySettings('sqlite:///{tmp_path / 'mlflow.db'}')), choose_model(None, RegistrySettings('sqlite:///{tmp_path / 'none.db'}')), "
+        "import sys; from standpunt.models.loading import choose_model; "
+        "from standpunt.pipelines.core.tracking import RegistrySettings; "
+        f"print(choose_model(None, RegistrySettings('sqlite:///{tmp_path / 'mlflow.db'}')), "
+        f"choose_model(None, RegistrySettings('sqlite:///{tmp_path / 'none.db'}')), "
         "'mlflow' in sys.modules)"
     )
     out = subprocess.run(

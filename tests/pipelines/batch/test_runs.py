@@ -149,7 +149,8 @@ def test_predict_without_a_registry_does_not_import_mlflow(tiny_model, archive, 
     code = (
         "import sys; from pathlib import Path; import standpunt.models.loading as loading; "
         f"loading.SHIPPED_MODEL = Path({str(tiny_model)!r}); from standpunt.pipelines.cli import main; "
-        f"code = main(['predict', {str(archive)!r}, '--out', {str(tmp_path / 'out')!r}, '--workers', '1', '--no-progress', "
+        f"code = main(['predict', {str(archive)!r}, '--out', {str(tmp_path / 'out')!r}, "
+        "'--workers', '1', '--no-progress', "
         f"'--set', 'tracking.tracking_uri=sqlite:///{tmp_path / 'mlflow.db'}']); print(code, 'mlflow' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)

@@ -12,7 +12,7 @@ RULE = load_predict_config().summary.finding_rule
 
 
 def one_hot(labels):
-    return np.array([[float(label == l) for l in LABELS] for label in labels])
+    return np.array([[float(label == name) for name in LABELS] for label in labels])
 
 
 def test_cue_files_are_found_beside_the_data():
@@ -47,7 +47,7 @@ def test_a_missed_stance_is_a_wrong_finding_and_wrong_evidence(seed_record):
     cues = read_cues(cue_files_beside(CORPUS / "real.jsonl"))
     predicted = ["none"] * len(seed_record["paragraphs"])
     result = finding_scores(
-        [seed_record], predicted, one_hot(predicted), RULE, lambda s: [{l: 0.5 for l in LABELS}] * len(s), cues
+        [seed_record], predicted, one_hot(predicted), RULE, lambda s: [{name: 0.5 for name in LABELS}] * len(s), cues
     )
     assert result["evidence_accuracy"] == 0.0
     assert result["macro_f1"] < 0.5

@@ -137,11 +137,13 @@ def test_figures_agree_with_scikit_learn(fixture_file, tracking, tmp_path):
     [
         ("", "no records (empty file)"),
         (
-            '{"id": "x", "source": "real", "text": "abc", "paragraphs": [{"text": "abc", "spans": [[0, 3]], "label": "maybe"}]}\n',
+            '{"id": "x", "source": "real", "text": "abc", '
+            '"paragraphs": [{"text": "abc", "spans": [[0, 3]], "label": "maybe"}]}\n',
             ":1: letter x paragraph 0: unknown label 'maybe'",
         ),
         (
-            '{"id": "x", "source": "real", "text": "abc", "paragraphs": [{"text": "abd", "spans": [[0, 3]], "label": "none"}]}\n',
+            '{"id": "x", "source": "real", "text": "abc", '
+            '"paragraphs": [{"text": "abd", "spans": [[0, 3]], "label": "none"}]}\n',
             ":1: letter x paragraph 0: text does not match its spans",
         ),
         ("{broken\n", ":1: invalid JSON"),

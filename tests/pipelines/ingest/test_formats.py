@@ -35,7 +35,8 @@ def test_odt_body_lists_and_tables_without_header_and_footer(tmp_path):
         '<text:p>Ik   deel<text:s text:c="2"/>de conclusie<text:note><text:note-body><text:p>Voetnoot 1</text:p>'
         "</text:note-body></text:note> van de Rekenkamer.<text:line-break/>Tweede regel.</text:p>"
         "<text:list><text:list-item><text:p>Eerste aanbeveling.</text:p></text:list-item>"
-        "<text:list-item><text:list><text:list-item><text:p>Genest punt.</text:p></text:list-item></text:list></text:list-item></text:list>"
+        "<text:list-item><text:list>"
+        "<text:list-item><text:p>Genest punt.</text:p></text:list-item></text:list></text:list-item></text:list>"
         "<table:table><table:table-row><table:table-cell><text:p>Aanbeveling 1</text:p></table:table-cell>"
         "<table:table-cell><text:p>Overgenomen</text:p></table:table-cell></table:table-row></table:table>"
         "<text:p/>"

@@ -24,7 +24,10 @@ def test_den_haag_date_and_kamerstuk_sender():
 
 
 def test_signature_wins_and_drops_personal_name():
-    text = "Tekst over de Inspectie Justitie en Veiligheid.\n\nHoogachtend,\n\nDe Staatssecretaris van Justitie en Veiligheid, A.C.L. Rutte\n"
+    text = (
+        "Tekst over de Inspectie Justitie en Veiligheid.\n\nHoogachtend,\n\n"
+        "De Staatssecretaris van Justitie en Veiligheid, A.C.L. Rutte\n"
+    )
     meta = extract_metadata(text)
     assert meta.sender == "Staatssecretaris van Justitie en Veiligheid"
     assert meta.auditor == "Inspectie Justitie en Veiligheid"

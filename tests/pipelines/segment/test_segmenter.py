@@ -65,7 +65,8 @@ def test_hard_wrapped_lines_are_one_paragraph():
     )
     paragraphs = segment_text(text)
     assert [p.text for p in paragraphs] == [
-        "Ik onderschrijf de conclusie van de rekenkamer dat de informatievoorziening beter moet en neem de aanbeveling over."
+        "Ik onderschrijf de conclusie van de rekenkamer dat de informatievoorziening beter moet "
+        "en neem de aanbeveling over."
     ]
 
 
@@ -121,7 +122,10 @@ def test_repeated_page_header_and_lowercase_continuation():
 
 
 def test_cut_off_excerpt_keeps_last_paragraph():
-    text = "Eerste alinea van de brief.\n\nDe afgelopen jaren is een programma in gang gezet om de woningen in het gebied beter bestand"
+    text = (
+        "Eerste alinea van de brief.\n\n"
+        "De afgelopen jaren is een programma in gang gezet om de woningen in het gebied beter bestand"
+    )
     paragraphs = segment_text(text)
     assert len(paragraphs) == 2 and paragraphs[1].text.endswith("beter bestand")
 

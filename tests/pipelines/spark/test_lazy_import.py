@@ -11,7 +11,8 @@ from tests.conftest import ROOT
 
 def test_cli_and_predict_do_not_import_pyspark():
     code = (
-        "import sys; import standpunt.pipelines.cli, standpunt.pipelines.batch.runner, standpunt.pipelines.report.html; "
+        "import sys; import standpunt.pipelines.cli, "
+        "standpunt.pipelines.batch.runner, standpunt.pipelines.report.html; "
         "print('pyspark' in sys.modules or 'py4j' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
