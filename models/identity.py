@@ -14,9 +14,10 @@ SHORT = 12  # hex digits on each paragraph line and in the report
 
 
 def weights_sha256(folder: str | Path) -> str:
-    """sha256 over the folder's *.safetensors contents, in file-name order.
-    A model folder holds one (model_folder.WEIGHTS), and then this is simply
-    its `sha256sum`."""
+    """sha256 over the folder's *.safetensors contents, in file-name order:
+    the transformer's weights (model_folder.WEIGHTS) and, where there is one,
+    its combination with the cue model (model_folder.COMBINATION), since both
+    decide the labels. With weights alone this is simply their `sha256sum`."""
     files = sorted(Path(folder).glob("*.safetensors"))
     if not files:
         raise FileNotFoundError(f"{folder}: no .safetensors weights")

@@ -50,11 +50,15 @@ def test_git_commit_is_none_outside_a_checkout_or_without_git(tmp_path, monkeypa
     assert git_commit(ROOT) is None
 
 
-def test_weights_hash_is_sha256sum_of_the_weights_file(tmp_path):
-    assert (
-        weights_sha256(SHIPPED_MODEL)
-        == hashlib.sha256((SHIPPED_MODEL / "weights.safetensors").read_bytes()).hexdigest()
-    )
+def test_weights_hash_covers_every_safetensors_file_in_name_order(tmp_path):
+    """The shipped folder's identity is its transformer weights and its
+    combination: `cat combination.safetensors weights.safetensors | sha256sum`."""
+    together = (SHIPPED_MODEL / "combination.safetensors").read_bytes() + (
+        SHIPPED_MODEL / "weights.safetensors"
+    ).read_bytes()
+    assert weights_sha256(SHIPPED_MODEL) == hashlib.sha256(together).hexdigest()
+    (tmp_path / "weights.safetensors").write_bytes(b"only weights")
+    assert weights_sha256(tmp_path) == hashlib.sha256(b"only weights").hexdigest()
     assert baseline_sha256("tfidf", ["a"], ["agree"]) != baseline_sha256("tfidf", ["a"], ["none"])
     assert baseline_sha256("tfidf", ["a"], ["agree"]) != baseline_sha256("majority", ["a"], ["agree"])
 
