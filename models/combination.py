@@ -4,9 +4,10 @@ Why: in cross-validation over real letters the transformer alone never beat a
 TF-IDF model that also sees the rule book's cue features (negation-aware),
 and the two err on different paragraphs: the transformer reads
 acknowledgements better, the cue model negated agreement and pushback. On the
-186 letters of batch 6, which the transformer never saw, the transformer
-scored macro-F1 0.433, the cue model 0.484 and their combination 0.50
-(benchmarks/combination.py).
+254 real letters the shipped transformer never saw, the transformer scored
+macro-F1 0.453, the cue model 0.461 and their combination 0.495 (each
+cross-fitted by letter; `standpunt combine` measures and records this in the
+model's metrics.json).
 
 A combination is one small file beside the transformer's weights,
 `combination.safetensors` (plain arrays and JSON settings, no pickle):
