@@ -183,3 +183,36 @@ def test_killed_between_writes_resumes_without_loss_or_duplicates(spark, inputs,
     letters = [r["letter"] for r in read_letters(out)]
     assert len(letters) == len(set(letters)) == 15
     assert_same_records(out, reference)
+
+
+def test_the_pyfunc_runs_as_a_spark_udf_over_a_table_of_paragraphs(spark, tiny_model, tmp_path):
+    """For users who already have paragraphs in a table: the logged pyfunc,
+    as `mlflow.pyfunc.spark_udf`, gives predict's labels and scores."""
+    import mlflow.pyfunc
+    import numpy as np
+    from pyspark.sql.functions import struct
+
+    from standpunt.models import pyfunc
+    from standpunt.models.loading import resolve_model
+    from standpunt.pipelines.core.labels import LABELS
+
+    saved = tmp_path / "pyfunc"
+    mlflow.pyfunc.save_model(
+        str(saved),
+        python_model=str(ROOT / "models" / "pyfunc.py"),
+        artifacts={"model_dir": str(tiny_model)},
+        signature=pyfunc.signature(LABELS),
+    )
+    texts = [
+        "Ik deel uw conclusie niet.",
+        "Het rapport is verschenen.",
+        "Ik herken de knelpunten en zal bezien wat nodig is.",
+    ]
+    table = spark.createDataFrame([(n, t) for n, t in enumerate(texts)], ["n", "text"])
+    result_type = "label string, " + ", ".join(f"{label} double" for label in LABELS)
+    stance = mlflow.pyfunc.spark_udf(spark, str(saved), env_manager="local", result_type=result_type)
+    rows = table.withColumn("stance", stance(struct("text"))).select("n", "stance.*").orderBy("n").collect()
+    expected = resolve_model(str(tiny_model)).predict(texts)
+    assert [row["label"] for row in rows] == expected.labels
+    got = np.array([[row[label] for label in LABELS] for row in rows])
+    assert np.abs(got - expected.in_order(LABELS)).max() < 1e-5
