@@ -31,6 +31,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from machine import describe_machine  # noqa: E402
 
+from standpunt.models.combination import letter_folds  # noqa: E402
 from standpunt.models.temperature import fit_temperature, scale_scores  # noqa: E402
 from standpunt.pipelines.core.corpus import read_records  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
@@ -151,12 +152,6 @@ CANDIDATES = {
 }
 
 
-def folds_of(letters: list[str], k: int, seed: int) -> dict[str, int]:
-    order = sorted(letters)
-    np.random.RandomState(seed).shuffle(order)
-    return {letter: i % k for i, letter in enumerate(order)}
-
-
 def cross_validate(name: str, items: list[Item], folds: int, repeats: int, log=print) -> dict:
     make, counterfactual, synthetic_weight = CANDIDATES[name]
     candidate = make()
@@ -165,7 +160,7 @@ def cross_validate(name: str, items: list[Item], folds: int, repeats: int, log=p
     gold = [i.label for i in items]
     runs, seconds = [], []
     for repeat in range(repeats):
-        fold_of = folds_of(letters, folds, 1000 + repeat)
+        fold_of = letter_folds(letters, folds, 1000 + repeat)
         scores = np.zeros((len(items), len(LABELS)), dtype=np.float64)
         fold_ids = np.array([fold_of[i.letter] for i in items])
         for k in range(folds):

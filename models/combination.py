@@ -44,6 +44,13 @@ def stack_features(cue_scores: np.ndarray, transformer_scores: np.ndarray) -> np
     return np.hstack([np.log(np.clip(cue_scores, _FLOOR, 1.0)), np.log(np.clip(transformer_scores, _FLOOR, 1.0))])
 
 
+def stacked_scores(
+    cue_scores: np.ndarray, transformer_scores: np.ndarray, weights: np.ndarray, bias: np.ndarray, temperature: float
+) -> np.ndarray:
+    """The stacker's probabilities: softmax((W x + b) / T) over both models' log-probabilities."""
+    return softmax((stack_features(cue_scores, transformer_scores) @ weights.T + bias) / temperature)
+
+
 @dataclass
 class Combination:
     cue_model: HybridBaseline | CueScorer  # fitted (scikit-learn) or loaded (numpy only)
@@ -54,8 +61,8 @@ class Combination:
     def combine(self, texts: list[str], transformer_scores: np.ndarray) -> Prediction:
         if not texts:
             return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
-        features = stack_features(self.cue_model.predict(texts).scores, transformer_scores)
-        scores = softmax((features @ self.weights.T + self.bias) / self.temperature).astype(np.float32)
+        cue_scores = self.cue_model.predict(texts).scores
+        scores = stacked_scores(cue_scores, transformer_scores, self.weights, self.bias, self.temperature)
         return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
 
     def wrap(self, predict):
@@ -100,6 +107,14 @@ class Combination:
         return cls(cue, arrays["stack.weights"], arrays["stack.bias"], float(metadata["temperature"]))
 
 
+def letter_folds(letters: list[str], folds: int, seed: int) -> dict[str, int]:
+    """Letter -> fold, shuffled by seed and independent of the input order: a
+    letter never straddles folds."""
+    order = sorted(set(letters))
+    np.random.RandomState(seed).shuffle(order)
+    return {letter: i % folds for i, letter in enumerate(order)}
+
+
 def cross_fitted_cue_scores(
     texts: list[str],
     labels: list[str],
@@ -114,9 +129,7 @@ def cross_fitted_cue_scores(
     its letter (grouped k-fold), so the stacker learns how far to trust it on
     unseen letters. `extra_*` (e.g. counterfactual edits, keyed by the letter
     they came from) only ever train."""
-    order = sorted(set(letters))
-    np.random.RandomState(seed).shuffle(order)
-    fold_of = {letter: i % folds for i, letter in enumerate(order)}
+    fold_of = letter_folds(letters, folds, seed)
     scores = np.zeros((len(texts), len(LABELS)))
     for k in range(folds):
         train = [n for n, letter in enumerate(letters) if fold_of[letter] != k]
@@ -150,7 +163,7 @@ def fit_stacker(
     for row, label in enumerate(stacker.classes_):
         weights[LABELS.index(label)] = stacker.coef_[row]
         bias[LABELS.index(label)] = stacker.intercept_[row]
-    probabilities = softmax(features @ weights.T + bias)
+    probabilities = stacked_scores(cue_scores, transformer_scores, weights, bias, 1.0)
     temperature = fit_temperature(probabilities, np.array([LABELS.index(label) for label in labels]))
     return weights, bias, float(temperature)
 
@@ -188,7 +201,6 @@ def fit_combination(
     refitted on every real paragraph (+ `extra`, e.g. counterfactual edits,
     which only ever train)."""
     from standpunt.models.metrics import classification_metrics
-    from standpunt.models.temperature import scale_scores
 
     extra = extra or Paragraphs([], [], [])
     # an edit trains only with the letter it was made from (an edit of a letter left out would leak it back in)
@@ -206,9 +218,7 @@ def fit_combination(
     )[heldout]
     transformer = np.asarray(transformer_predict(held.texts).scores, dtype=np.float64)
 
-    order = sorted(set(held.letters))
-    np.random.RandomState(seed + 1).shuffle(order)
-    fold_of = {letter: i % folds for i, letter in enumerate(order)}
+    fold_of = letter_folds(held.letters, folds, seed + 1)
     fold_ids = np.array([fold_of[letter] for letter in held.letters])
     combined = np.zeros_like(cue)
     for k in range(folds):
@@ -216,9 +226,7 @@ def fit_combination(
         weights, bias, temperature = fit_stacker(
             cue[rest], transformer[rest], [held.labels[n] for n in np.flatnonzero(rest)]
         )
-        combined[~rest] = scale_scores(
-            softmax(stack_features(cue[~rest], transformer[~rest]) @ weights.T + bias), temperature
-        )
+        combined[~rest] = stacked_scores(cue[~rest], transformer[~rest], weights, bias, temperature)
 
     def scored(scores: np.ndarray) -> dict:
         metrics = classification_metrics(held.labels, [LABELS[i] for i in scores.argmax(axis=1)])

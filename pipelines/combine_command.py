@@ -61,10 +61,12 @@ def held_out_ece(report: dict) -> float:
 
 def held_out_interval(report: dict) -> list[float]:
     """95% interval of the combination's held-out macro-F1, resampling letters."""
+    import numpy as np
+
     from standpunt.pipelines.core.labels import LABELS
     from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap
 
-    predicted = [LABELS[max(range(len(LABELS)), key=row.__getitem__)] for row in report["combination_scores"]]
+    predicted = [LABELS[i] for i in np.asarray(report["combination_scores"]).argmax(axis=1)]
     interval = letter_bootstrap(report["heldout_letter_ids"], report["heldout_labels"], predicted, list(LABELS))[
         "macro_f1"
     ]
