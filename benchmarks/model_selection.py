@@ -280,7 +280,11 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--candidates", default=",".join(CANDIDATES))
-    parser.add_argument("--data", nargs="*", default=[str(CORPUS / "real.jsonl"), str(CORPUS / "real_batch6.jsonl")])
+    parser.add_argument(
+        "--data",
+        nargs="*",
+        default=[str(CORPUS / name) for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl")],
+    )
     parser.add_argument("--out", type=Path, help="write the table (Markdown) and the rows (JSON beside it)")
     parser.add_argument("--no-mlflow", action="store_true")
     args = parser.parse_args()

@@ -6,8 +6,13 @@ Standpunt's inference, in one process, interleaved over several rounds.
 
 (a) plain: tokenizer and model called one paragraph at a time, fp32 PyTorch,
     torch.no_grad, as a user would write it with transformers;
-(b) standpunt: the predict path (ONNX Runtime fp32 by default: length-sorted
-    batches with dynamic padding, tokenisation in one call up front).
+(b) standpunt: the shipped model as predict loads it (ONNX Runtime fp32 by
+    default: length-sorted batches with dynamic padding, tokenisation in one
+    call up front, the model's read_tokens, and its combination with the
+    rule book's cue model).
+Both are set against the CPU's fp32 peak: the FLOPs each does per paragraph
+(from the token counts it actually runs), the GFLOP/s it reaches, and that as
+a share of the peak on paper and of a large matrix product's rate here.
 Paragraphs come from the corpus letters, repeated to the requested count.
 Also reports peak memory and, unless --no-end-to-end, the end-to-end rate and
 cold start of `standpunt predict` on an archive of repeated example letters.
@@ -25,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe_machine  # noqa: E402
+from machine import describe_machine, fp32_peak_gflops  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,6 +67,21 @@ def random_model(tokenizer_dir: str, device: str):
     classifier = StanceClassifier(BertModel(config, add_pooling_layer=False), 384).eval().to(device)
     settings = {"labels": list(LABELS), "max_length": 256, "window_overlap": 64, "prefix": "passage: "}
     return classifier, AutoTokenizer.from_pretrained(tokenizer_dir, local_files_only=True), settings
+
+
+def encoder_flops(lengths: list[int], layers: int = 12, hidden: int = 384, ffn: int = 1536) -> float:
+    """FLOPs of the encoder over sequences of these lengths: per layer the
+    Q/K/V, output and feed-forward products (2 FLOPs a multiply-add) and the
+    attention scores and weighted sum; the embedding lookup and the head are
+    negligible."""
+    per_token = 2 * (4 * hidden * hidden + 2 * hidden * ffn)
+    return float(sum(layers * (n * per_token + 4 * n * n * hidden) for n in lengths))
+
+
+def plain_lengths(tokenizer, texts: list[str]) -> list[int]:
+    return [
+        len(ids) for ids in tokenizer(["passage: " + t for t in texts], truncation=True, max_length=512)["input_ids"]
+    ]
 
 
 def plain_loop(classifier, tokenizer, texts, device):
@@ -109,6 +129,11 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, help="windows per classifier call (default: configs/predict.yaml's)")
     parser.add_argument("--bf16", action="store_true", help="GPU: bfloat16 autocast for (b)")
     parser.add_argument("--quantize", default="none", choices=["none", "int8"])
+    parser.add_argument(
+        "--read-tokens",
+        type=int,
+        help="(b) reads this many tokens of a paragraph instead of the model's read_tokens (0: all); speed only",
+    )
     parser.add_argument("--end-to-end-letters", type=int, default=300)
     parser.add_argument("--no-end-to-end", action="store_true")
     args = parser.parse_args()
@@ -134,18 +159,44 @@ def main() -> int:
 
         engine = f"PyTorch {args.device}, batches of {args.batch_size}" + (", bf16" if args.bf16 else "")
     else:
+        from functools import partial
+
+        from standpunt.models.loading import Predictor, resolve_model
         from standpunt.models.onnx_backend import OnnxStanceModel
         from standpunt.models.stance_model import StanceModel
 
         torch.set_num_threads(os.cpu_count() or 1)
-        reference = StanceModel.load(ROOT / "models" / "default")
+        shipped = ROOT / "models" / "default"
+        reference = StanceModel.load(shipped)
         classifier, tokenizer = reference.classifier.eval(), reference.tokenizer
-        fast = OnnxStanceModel(ROOT / "models" / "default", quantize=args.quantize)
+        predictor = resolve_model(str(shipped), backend="onnx", quantize=args.quantize, batch_size=args.batch_size)
+        transformer = OnnxStanceModel(shipped, quantize=args.quantize)
+        if args.read_tokens is not None:  # the combination's weights do not change its speed
+            from standpunt.models.combination import Combination
+
+            transformer.settings = {**transformer.settings, "read_tokens": args.read_tokens or None}
+            reference.settings = transformer.settings
+            combined = Combination.load(shipped).wrap(partial(transformer.predict, batch_size=args.batch_size))
+            predictor = Predictor(str(shipped), "folder", None, combined)
+        windows_of = transformer.windows  # the windows predict runs
 
         def ours(batch):
-            fast.predict(batch, args.batch_size)
+            predictor.predict(batch)
 
-        engine = f"ONNX Runtime {'int8' if args.quantize == 'int8' else 'fp32'}, batches of {args.batch_size}"
+        read = reference.settings.get("read_tokens")
+        engine = (
+            f"ONNX Runtime {'int8' if args.quantize == 'int8' else 'fp32'}, batches of {args.batch_size}, "
+            f"{f'first {read} tokens' if read else 'whole paragraphs'}, with the cue-model combination"
+        )
+    flops = {"plain": encoder_flops(plain_lengths(tokenizer, texts)) / len(texts)}
+    if args.random_weights:
+        from standpunt.models.windows import make_windows
+
+        windows = make_windows(tokenizer, texts, settings["max_length"], settings["window_overlap"], settings["prefix"])
+    else:
+        windows = windows_of(texts)
+    flops["standpunt"] = encoder_flops([len(w) for w in windows.input_ids]) / len(texts)
+    peak = fp32_peak_gflops() if args.device == "cpu" else None
     plain_loop(classifier, tokenizer, texts[:8], args.device)  # warm-up
     ours(texts[:64])
     rates = {"plain": [], "standpunt": []}
@@ -164,7 +215,15 @@ def main() -> int:
         rates["standpunt"].append(len(texts) / (time.perf_counter() - started))
     plain = sorted(rates["plain"])[len(rates["plain"]) // 2]
     fast_rate = sorted(rates["standpunt"])[len(rates["standpunt"]) // 2]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    compute = {}
+    for name, rate in (("plain", plain), ("standpunt", fast_rate)):
+        gflops = rate * flops[name] / 1e9
+        compute[name] = {"gflop_per_paragraph": round(flops[name] / 1e9, 2), "gflop_per_s": round(gflops, 1)}
+        if peak:
+            compute[name]["share_of_matmul_peak"] = round(gflops / peak["matmul"], 3)
+            if peak["paper"]:
+                compute[name]["share_of_paper_peak"] = round(gflops / peak["paper"], 3)
     result = {
         "device": args.device if args.device == "cpu" else torch.cuda.get_device_name(),
         "cores": os.cpu_count(),
@@ -178,7 +237,9 @@ def main() -> int:
         "rounds_standpunt": [round(r, 1) for r in rates["standpunt"]],
         # each round runs (a) then (b) back to back, so its ratio is paired against drift in the machine's speed
         "ratio_per_round": [round(b / a, 2) for a, b in zip(rates["plain"], rates["standpunt"])],
-        "peak_mb_this_process": round(peak),
+        "peak_mb_this_process": round(peak_rss),
+        "fp32_peak_gflop_per_s": peak,
+        "compute": compute,
     }
     print(
         f"(a) plain loop, one paragraph at a time, fp32: {result['plain_per_s']} paragraphs/s"
@@ -189,11 +250,26 @@ def main() -> int:
         f"ratio (b)/(a): {result['ratio']} (per round: {', '.join(map(str, result['ratio_per_round']))}); "
         f"peak memory of this process: {result['peak_mb_this_process']} MB"
     )
+    if peak:
+        print(
+            f"fp32 peak: {peak['paper']} GFLOP/s on paper (cores x FLOPs/cycle x reported clock), "
+            f"{peak['matmul']} GFLOP/s reached by a 2048x1536x1536 matrix product here"
+        )
+    for name, label in (("plain", "(a)"), ("standpunt", "(b)")):
+        row = compute[name]
+        shares = (
+            f" = {row['share_of_matmul_peak']:.0%} of the matrix-product peak"
+            + (f", {row['share_of_paper_peak']:.0%} of the paper peak" if "share_of_paper_peak" in row else "")
+            if "share_of_matmul_peak" in row
+            else ""
+        )
+        print(f"{label} {row['gflop_per_paragraph']} GFLOP a paragraph, {row['gflop_per_s']} GFLOP/s{shares}")
     if e2e is not None:
         result["end_to_end"] = e2e
+        result["end_to_end"]["ratio_to_plain"] = round(e2e["paragraphs_per_s"] / plain, 2)
         print(
             f"standpunt predict end to end, {e2e['letters']} letters / {e2e['paragraphs']} paragraphs: "
-            f"{e2e['paragraphs_per_s']} paragraphs/s"
+            f"{e2e['paragraphs_per_s']} paragraphs/s ({result['end_to_end']['ratio_to_plain']}x the plain loop)"
             f", cold start to first paragraph {e2e['cold_start_s']} s, peak {e2e['peak_mb']} MB"
         )
     print(json.dumps(result))

@@ -30,6 +30,7 @@ class ModelConfig:
     base_cache_dir: str | None = None  # default: $STANDPUNT_CACHE or ~/.cache/standpunt
     max_length: int = 256  # tokens per window, specials included
     window_overlap: int = 64  # tokens shared by consecutive windows of a long paragraph
+    read_tokens: int | None = None  # read only a paragraph's first N text tokens; None: all of it, in windows
     pooling: Literal["mean"] = "mean"
     finetune: Literal["lora", "full"] = "lora"
     lora_r: int = 8
@@ -85,6 +86,10 @@ def _check(config: Config, where: str) -> None:
         (
             0 <= config.model.window_overlap < config.model.max_length // 2,
             "model.window_overlap must be below half of model.max_length",
+        ),
+        (
+            config.model.read_tokens is None or 8 <= config.model.read_tokens <= config.model.max_length - 8,
+            "model.read_tokens must be null or lie between 8 and model.max_length - 8",
         ),
         (config.train.epochs >= 1, "train.epochs must be at least 1"),
         (config.train.batch_size >= 1, "train.batch_size must be at least 1"),

@@ -59,6 +59,7 @@ class StanceModel(WindowedPredictor):
             "hidden_size": encoder.config.hidden_size,
             "max_length": model_cfg.max_length,
             "window_overlap": model_cfg.window_overlap,
+            "read_tokens": model_cfg.read_tokens,
             "pooling": model_cfg.pooling,
             "prefix": "passage: ",
             "finetune": model_cfg.finetune,

@@ -19,10 +19,16 @@ class Windows:
     owner: list[int]  # window -> index of its paragraph
 
 
-def make_windows(tokenizer, texts: list[str], max_length: int, overlap: int, prefix: str) -> Windows:
+def make_windows(
+    tokenizer, texts: list[str], max_length: int, overlap: int, prefix: str, read_tokens: int | None = None
+) -> Windows:
+    """`read_tokens`: read only each paragraph's first N text tokens (one
+    window), for a model whose combination was measured that way."""
     prefix_ids = tokenizer(prefix.strip(), add_special_tokens=False)["input_ids"] if prefix.strip() else []
     # verbose=False: long paragraphs are expected here, they are windowed below.
     bodies = tokenizer([" " + t if prefix else t for t in texts], add_special_tokens=False, verbose=False)["input_ids"]
+    if read_tokens is not None:
+        bodies = [body[:read_tokens] for body in bodies]
     bos, eos = tokenizer.bos_token_id, tokenizer.eos_token_id
     if bos is None:
         bos = tokenizer.cls_token_id
@@ -104,7 +110,12 @@ class WindowedPredictor:
 
     def windows(self, texts: list[str]) -> Windows:
         return make_windows(
-            self.tokenizer, texts, self.settings["max_length"], self.settings["window_overlap"], self.settings["prefix"]
+            self.tokenizer,
+            texts,
+            self.settings["max_length"],
+            self.settings["window_overlap"],
+            self.settings["prefix"],
+            self.settings.get("read_tokens"),
         )
 
     def paragraph_logits(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:

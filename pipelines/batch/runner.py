@@ -35,10 +35,11 @@ from standpunt.pipelines.inputs import expand_inputs
 from standpunt.pipelines.predict_config import PredictConfig
 from standpunt.pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter
 
-# Paragraphs classified in one pass: the first pass is small so the first
-# result comes quickly; later ones are larger so more paragraphs are sorted by
-# length together and batches pad less.
-FIRST_GROUP = 32
+# Paragraphs classified in one pass: the first pass is the first letter alone
+# so its result is written within seconds of starting (cold start); later ones
+# double up to LARGEST_GROUP so more paragraphs are sorted by length together
+# and batches pad less.
+FIRST_GROUP = 1
 LARGEST_GROUP = 256
 
 

@@ -27,6 +27,7 @@ def test_default_config_loads_and_overrides():
         ("train.epochs=true", "key 'train.epochs' must be int"),
         ("data.dev_fraction=1.5", "data.dev_fraction must lie between 0 and 1"),
         ("model.max_length=8", "model.max_length must lie between 16 and 512"),
+        ("model.read_tokens=4", "model.read_tokens must be null or lie between 8 and model.max_length - 8"),
         ("epochs", "must look like key=value"),
     ],
 )

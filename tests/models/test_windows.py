@@ -30,6 +30,19 @@ def test_long_paragraph_is_split_into_overlapping_windows(tiny_encoder):
     assert covered == set(range(len(body)))
 
 
+def test_read_tokens_keeps_only_the_opening_of_a_paragraph(tiny_encoder):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_encoder)
+    long_text = " ".join(f"woord{i}" for i in range(200))
+    windows = make_windows(tokenizer, ["Kort.", long_text], 64, 16, "passage: ", read_tokens=20)
+    assert windows.owner == [0, 1]  # one window a paragraph, however long
+    assert windows.input_ids[0] == tokenizer("passage: Kort.")["input_ids"]  # a short one is untouched
+    prefix = tokenizer("passage:", add_special_tokens=False)["input_ids"]
+    body = tokenizer(" " + long_text, add_special_tokens=False)["input_ids"]
+    assert windows.input_ids[1][1 + len(prefix) : -1] == body[:20]
+
+
 def test_collate_pads_dynamically():
     batch = collate([[0, 5, 2], [0, 5, 6, 7, 2]], pad_id=1)
     assert batch["input_ids"].tolist() == [[0, 5, 2, 1, 1], [0, 5, 6, 7, 2]]
