@@ -32,21 +32,15 @@ def main() -> int:
     parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
     args = parser.parse_args()
     print(describe_machine(), flush=True)
-    from standpunt.models.combination import Paragraphs, fit_combination
-    from standpunt.models.config import load_config
+    from standpunt.models.combination import fit_combination
     from standpunt.models.onnx_backend import OnnxStanceModel
-    from standpunt.pipelines.combine_command import held_out_interval, read_extra
-    from standpunt.pipelines.core.corpus import paragraph_rows, read_records
-    from standpunt.pipelines.core.paths import project_path
+    from standpunt.pipelines.combine_command import combination_inputs, held_out_interval
 
-    config = load_config(args.config)
-    rows = [row for name in config.data.real for row in paragraph_rows(read_records(project_path(name)))]
-    real = Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["letter"] for r in rows])
-    extra = read_extra(ROOT / "data" / "corpus" / "counterfactual.jsonl")
-    metrics = json.loads((Path(args.model) / "metrics.json").read_text())
-    trained = set(metrics["dataset"]["train"]["letter_ids"])
+    real, extra, trained = combination_inputs(
+        args.config, Path(args.model) / "metrics.json", ROOT / "data" / "corpus" / "counterfactual.jsonl"
+    )
     model = OnnxStanceModel(args.model)
-    held = [r["text"] for r in rows if r["letter"] not in trained]
+    held = [text for text, letter in zip(real.texts, real.letters) if letter not in trained]
     table = []
     for value in args.values:
         model.settings = {**model.settings, "read_tokens": value or None}

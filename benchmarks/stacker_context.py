@@ -14,7 +14,6 @@ stacker's macro-F1 with and without context features, cross-fitted by letter
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -54,21 +53,17 @@ def main() -> int:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from standpunt.models.combination import Paragraphs, cross_fitted_cue_scores, letter_folds, stack_features
-    from standpunt.models.config import load_config
+    from standpunt.models.combination import cross_fitted_cue_scores, letter_folds, stack_features
     from standpunt.models.metrics import classification_metrics
     from standpunt.models.onnx_backend import OnnxStanceModel
-    from standpunt.pipelines.combine_command import read_extra
-    from standpunt.pipelines.core.corpus import paragraph_rows, read_records
+    from standpunt.pipelines.combine_command import combination_inputs
     from standpunt.pipelines.core.labels import LABELS
-    from standpunt.pipelines.core.paths import project_path
 
-    config = load_config(args.config)
-    rows = [row for name in config.data.real for row in paragraph_rows(read_records(project_path(name)))]
-    real = Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["letter"] for r in rows])
-    extra = read_extra(ROOT / "data" / "corpus" / "counterfactual.jsonl")
+    real, extra, trained = combination_inputs(
+        args.config, Path(args.model) / "metrics.json", ROOT / "data" / "corpus" / "counterfactual.jsonl"
+    )
+    # an edit trains only with the letter it was made from, as in fit_combination
     extra = extra.take([n for n, letter in enumerate(extra.letters) if letter in set(real.letters)])
-    trained = set(json.loads((Path(args.model) / "metrics.json").read_text())["dataset"]["train"]["letter_ids"])
     rows_held = [n for n, letter in enumerate(real.letters) if letter not in trained]
     held = real.take(rows_held)
     cue = cross_fitted_cue_scores(

@@ -46,6 +46,28 @@ def read_extra(path: Path):
     return Paragraphs([fold(r["text"]) for r in rows], [r["label"] for r in rows], [r["origin_letter"] for r in rows])
 
 
+def real_paragraphs(config):
+    """Every paragraph of the config's real letters (`data.real`), with its letter."""
+    from standpunt.models.combination import Paragraphs
+    from standpunt.pipelines.core.corpus import paragraph_rows, read_records
+
+    rows = [row for name in config.data.real for row in paragraph_rows(read_records(project_path(name)))]
+    return Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["letter"] for r in rows])
+
+
+def combination_inputs(config_path: str | Path, metrics_path: str | Path, extra_path: str | Path | None):
+    """(real paragraphs, training-only edits or None, the transformer's training
+    letters): what `combine` and the benchmarks that refit the combination read.
+    Raises ConfigError, CorpusError, OSError/ValueError (unreadable metrics) or
+    KeyError/TypeError (metrics without the training letter ids)."""
+    from standpunt.models.config import load_config
+
+    config = load_config(config_path)
+    metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8"))
+    trained = set(metrics["dataset"]["train"]["letter_ids"])
+    return real_paragraphs(config), (read_extra(Path(extra_path)) if extra_path else None), trained
+
+
 def held_out_ece(report: dict) -> float:
     """Expected calibration error of the cross-fitted combined scores on the
     held-out letters: whether its probabilities can be read as probabilities."""
@@ -74,22 +96,18 @@ def held_out_interval(report: dict) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from standpunt.models.combination import Paragraphs, fit_combination
-    from standpunt.models.config import load_config
+    from standpunt.models.combination import fit_combination
     from standpunt.models.model_folder import ModelFolder
     from standpunt.models.onnx_backend import OnnxStanceModel
     from standpunt.pipelines.core.config_loader import ConfigError
-    from standpunt.pipelines.core.corpus import CorpusError, paragraph_rows, read_records
+    from standpunt.pipelines.core.corpus import CorpusError
 
     args = build_parser().parse_args(argv)
     folder = ModelFolder(args.model)
     metrics_path = folder.metrics_path
     try:
-        config = load_config(args.config)
+        real, extra, trained = combination_inputs(args.config, metrics_path, args.extra)
         metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-        trained = set(metrics["dataset"]["train"]["letter_ids"])
-        rows = [row for name in config.data.real for row in paragraph_rows(read_records(project_path(name)))]
-        extra = read_extra(Path(args.extra)) if args.extra else None
     except ConfigError as exc:
         print(f"combine: {exc}", file=sys.stderr)
         return 2
@@ -106,7 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as exc:
         print(f"combine: {exc}", file=sys.stderr)
         return 2
-    real = Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["letter"] for r in rows])
     transformer = OnnxStanceModel(args.model)
     try:
         combination, report = fit_combination(transformer.predict, real, trained, extra)
