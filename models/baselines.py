@@ -99,6 +99,27 @@ _CUES: dict[str, list[str]] = {
 }
 _COMPILED = {label: [re.compile(c, re.I) for c in cues] for label, cues in _CUES.items()}
 _NEGATION = re.compile(r"\b(?:niet|geen|nauwelijks|allerminst)\b", re.I)
+# Where the clause of an agreement cue ends: punctuation, or a conjunction that
+# opens another clause. Dutch puts a main clause's "niet" at its end ("Het
+# kabinet onderschrijft de conclusie van de Rekenkamer ... niet."), while a
+# "niet" after "dat" belongs to the finding ("Ik deel uw conclusie dat de
+# aanpak niet werkt" agrees).
+_CLAUSE_END = re.compile(r"[.;:!?]|,\s|\b(?:dat|die|omdat|waarin|waardoor|wanneer|zodat|of|maar|en)\b", re.I)
+
+
+def _negated(text: str, match: re.Match) -> bool:
+    """An agreement cue negated just before it ("niet eens") or anywhere in
+    the rest of its clause. A cue that itself ends in a conjunction ("blij
+    dat") is followed by the finding, so only what comes before counts."""
+    if _NEGATION.search(text[max(0, match.start() - 25) : match.start()]):
+        return True
+    if re.search(r"\b(?:dat|met)$", match.group(0), re.I):
+        return False
+    rest = text[match.end() :]
+    end = _CLAUSE_END.search(rest)
+    clause = rest[: end.start() if end else len(rest)]
+    # "het niet naleven van de regels" names a failure (part of the finding), it negates nothing
+    return any(not re.search(r"\bhet\s+$", clause[: n.start()], re.I) for n in _NEGATION.finditer(clause))
 
 
 class LexiconBaseline:
@@ -113,12 +134,10 @@ class LexiconBaseline:
         for label, patterns in _COMPILED.items():
             for pattern in patterns:
                 for match in pattern.finditer(text):
-                    if label == "agree":
-                        # "ik deel uw conclusie niet", "niet eens": an agreement cue negated nearby is pushback
-                        window = text[max(0, match.start() - 25) : match.end() + 25]
-                        if _NEGATION.search(window):
-                            hits["pushback"] += 1
-                            continue
+                    if label == "agree" and _negated(text, match):
+                        # "ik deel uw conclusie niet": a negated agreement is pushback
+                        hits["pushback"] += 1
+                        continue
                     hits[label] += 1
         for label in STANCES:  # the rule book's precedence
             if hits[label]:
