@@ -4,8 +4,8 @@ Why: in cross-validation over real letters the transformer alone never beat a
 TF-IDF model that also sees the rule book's cue features (negation-aware),
 and the two err on different paragraphs: the transformer reads
 acknowledgements better, the cue model negated agreement and pushback. On the
-254 real letters the shipped transformer never saw, the transformer scored
-macro-F1 0.453, the cue model 0.461 and their combination 0.495 (each
+268 real letters the shipped transformer never saw, the transformer scored
+macro-F1 0.460, the cue model 0.459 and their combination 0.511 (each
 cross-fitted by letter; `standpunt combine` measures and records this in the
 model's metrics.json).
 
