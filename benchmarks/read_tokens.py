@@ -36,7 +36,7 @@ def main() -> int:
     from standpunt.models.onnx_backend import OnnxStanceModel
     from standpunt.pipelines.combine_command import combination_inputs, held_out_interval
 
-    real, extra, trained = combination_inputs(
+    real, extra, trained, _ = combination_inputs(
         args.config, Path(args.model) / "metrics.json", ROOT / "data" / "corpus" / "counterfactual.jsonl"
     )
     model = OnnxStanceModel(args.model)

@@ -59,11 +59,10 @@ def main() -> int:
     from standpunt.pipelines.combine_command import combination_inputs
     from standpunt.pipelines.core.labels import LABELS
 
-    real, extra, trained = combination_inputs(
+    real, extra, trained, _ = combination_inputs(
         args.config, Path(args.model) / "metrics.json", ROOT / "data" / "corpus" / "counterfactual.jsonl"
     )
-    # an edit trains only with the letter it was made from, as in fit_combination
-    extra = extra.take([n for n, letter in enumerate(extra.letters) if letter in set(real.letters)])
+    extra = extra.from_letters(set(real.letters))
     rows_held = [n for n, letter in enumerate(real.letters) if letter not in trained]
     held = real.take(rows_held)
     cue = cross_fitted_cue_scores(

@@ -69,11 +69,12 @@ def random_model(tokenizer_dir: str, device: str):
     return classifier, AutoTokenizer.from_pretrained(tokenizer_dir, local_files_only=True), settings
 
 
-def encoder_flops(lengths: list[int], layers: int = 12, hidden: int = 384, ffn: int = 1536) -> float:
-    """FLOPs of the encoder over sequences of these lengths: per layer the
-    Q/K/V, output and feed-forward products (2 FLOPs a multiply-add) and the
-    attention scores and weighted sum; the embedding lookup and the head are
-    negligible."""
+def encoder_flops(lengths: list[int], config) -> float:
+    """FLOPs of the encoder (its transformers config) over sequences of these
+    lengths: per layer the Q/K/V, output and feed-forward products (2 FLOPs a
+    multiply-add) and the attention scores and weighted sum; the embedding
+    lookup and the head are negligible."""
+    hidden, ffn, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
     per_token = 2 * (4 * hidden * hidden + 2 * hidden * ffn)
     return float(sum(layers * (n * per_token + 4 * n * n * hidden) for n in lengths))
 
@@ -169,16 +170,17 @@ def main() -> int:
         shipped = ROOT / "models" / "default"
         reference = StanceModel.load(shipped)
         classifier, tokenizer = reference.classifier.eval(), reference.tokenizer
-        predictor = resolve_model(str(shipped), backend="onnx", quantize=args.quantize, batch_size=args.batch_size)
-        transformer = OnnxStanceModel(shipped, quantize=args.quantize)
-        if args.read_tokens is not None:  # the combination's weights do not change its speed
+        if args.read_tokens is None:
+            predictor = resolve_model(str(shipped), backend="onnx", quantize=args.quantize, batch_size=args.batch_size)
+        else:  # the combination's weights do not change its speed
             from standpunt.models.combination import Combination
 
+            transformer = OnnxStanceModel(shipped, quantize=args.quantize)
             transformer.settings = {**transformer.settings, "read_tokens": args.read_tokens or None}
             reference.settings = transformer.settings
             combined = Combination.load(shipped).wrap(partial(transformer.predict, batch_size=args.batch_size))
             predictor = Predictor(str(shipped), "folder", None, combined)
-        windows_of = transformer.windows  # the windows predict runs
+        windows_of = reference.windows  # the same settings and token ids as the windows predict runs
 
         def ours(batch):
             predictor.predict(batch)
@@ -188,14 +190,15 @@ def main() -> int:
             f"ONNX Runtime {'int8' if args.quantize == 'int8' else 'fp32'}, batches of {args.batch_size}, "
             f"{f'first {read} tokens' if read else 'whole paragraphs'}, with the cue-model combination"
         )
-    flops = {"plain": encoder_flops(plain_lengths(tokenizer, texts)) / len(texts)}
+    encoder_config = classifier.encoder.config
+    flops = {"plain": encoder_flops(plain_lengths(tokenizer, texts), encoder_config) / len(texts)}
     if args.random_weights:
         from standpunt.models.windows import make_windows
 
         windows = make_windows(tokenizer, texts, settings["max_length"], settings["window_overlap"], settings["prefix"])
     else:
         windows = windows_of(texts)
-    flops["standpunt"] = encoder_flops([len(w) for w in windows.input_ids]) / len(texts)
+    flops["standpunt"] = encoder_flops([len(w) for w in windows.input_ids], encoder_config) / len(texts)
     peak = fp32_peak_gflops() if args.device == "cpu" else None
     plain_loop(classifier, tokenizer, texts[:8], args.device)  # warm-up
     ours(texts[:64])

@@ -105,6 +105,9 @@ _NEGATION = re.compile(r"\b(?:niet|geen|nauwelijks|allerminst)\b", re.I)
 # "niet" after "dat" belongs to the finding ("Ik deel uw conclusie dat de
 # aanpak niet werkt" agrees).
 _CLAUSE_END = re.compile(r"[.;:!?]|,\s|\b(?:dat|die|omdat|waarin|waardoor|wanneer|zodat|of|maar|en)\b", re.I)
+_ENDS_IN_CONJUNCTION = re.compile(r"\b(?:dat|met)$", re.I)
+# "het niet naleven van de regels" names a failure (part of the finding), it negates nothing
+_NOMINALISED = re.compile(r"\bhet\s+$", re.I)
 
 
 def _negated(text: str, match: re.Match) -> bool:
@@ -113,13 +116,12 @@ def _negated(text: str, match: re.Match) -> bool:
     dat") is followed by the finding, so only what comes before counts."""
     if _NEGATION.search(text[max(0, match.start() - 25) : match.start()]):
         return True
-    if re.search(r"\b(?:dat|met)$", match.group(0), re.I):
+    if _ENDS_IN_CONJUNCTION.search(match.group(0)):
         return False
     rest = text[match.end() :]
     end = _CLAUSE_END.search(rest)
     clause = rest[: end.start() if end else len(rest)]
-    # "het niet naleven van de regels" names a failure (part of the finding), it negates nothing
-    return any(not re.search(r"\bhet\s+$", clause[: n.start()], re.I) for n in _NEGATION.finditer(clause))
+    return any(not _NOMINALISED.search(clause[: n.start()]) for n in _NEGATION.finditer(clause))
 
 
 class LexiconBaseline:

@@ -182,6 +182,11 @@ class Paragraphs:
             [self.texts[n] for n in rows], [self.labels[n] for n in rows], [self.letters[n] for n in rows]
         )
 
+    def from_letters(self, letters: set[str]) -> Paragraphs:
+        """Only the rows of these letters: an edit trains only with the letter it
+        was made from (an edit of a letter left out would leak it back in)."""
+        return self.take([n for n, letter in enumerate(self.letters) if letter in letters])
+
 
 def fit_combination(
     transformer_predict,
@@ -203,9 +208,7 @@ def fit_combination(
     from standpunt.models.metrics import classification_metrics
 
     extra = extra or Paragraphs([], [], [])
-    # an edit trains only with the letter it was made from (an edit of a letter left out would leak it back in)
-    known = set(real.letters)
-    extra = extra.take([n for n, letter in enumerate(extra.letters) if letter in known])
+    extra = extra.from_letters(set(real.letters))
     heldout = [n for n, letter in enumerate(real.letters) if letter not in trained_letters]
     held = real.take(heldout)
     if len(set(held.letters)) < 2 * folds:

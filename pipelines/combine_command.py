@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from standpunt.pipelines.core.paths import ROOT, project_path
 
@@ -55,9 +56,15 @@ def real_paragraphs(config):
     return Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["letter"] for r in rows])
 
 
+class CombinationInputs(NamedTuple):
+    real: object  # Paragraphs: every real paragraph of data.real
+    extra: object  # Paragraphs of training-only edits, or None
+    trained: set[str]  # the transformer's training letters
+    metrics: dict  # the model folder's metrics.json, which names them
+
+
 def combination_inputs(config_path: str | Path, metrics_path: str | Path, extra_path: str | Path | None):
-    """(real paragraphs, training-only edits or None, the transformer's training
-    letters): what `combine` and the benchmarks that refit the combination read.
+    """What `combine` and the benchmarks that refit the combination read.
     Raises ConfigError, CorpusError, OSError/ValueError (unreadable metrics) or
     KeyError/TypeError (metrics without the training letter ids)."""
     from standpunt.models.config import load_config
@@ -65,7 +72,8 @@ def combination_inputs(config_path: str | Path, metrics_path: str | Path, extra_
     config = load_config(config_path)
     metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8"))
     trained = set(metrics["dataset"]["train"]["letter_ids"])
-    return real_paragraphs(config), (read_extra(Path(extra_path)) if extra_path else None), trained
+    extra = read_extra(Path(extra_path)) if extra_path else None
+    return CombinationInputs(real_paragraphs(config), extra, trained, metrics)
 
 
 def held_out_ece(report: dict) -> float:
@@ -106,8 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = ModelFolder(args.model)
     metrics_path = folder.metrics_path
     try:
-        real, extra, trained = combination_inputs(args.config, metrics_path, args.extra)
-        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+        real, extra, trained, metrics = combination_inputs(args.config, metrics_path, args.extra)
     except ConfigError as exc:
         print(f"combine: {exc}", file=sys.stderr)
         return 2
