@@ -33,7 +33,7 @@ from machine import describe_machine  # noqa: E402
 
 from standpunt.models.combination import letter_folds  # noqa: E402
 from standpunt.models.temperature import fit_temperature, scale_scores  # noqa: E402
-from standpunt.pipelines.core.corpus import read_records  # noqa: E402
+from standpunt.pipelines.core.corpus import read_edits, read_records  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.text import fold  # noqa: E402
 from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap  # noqa: E402
@@ -61,9 +61,9 @@ def extra_items(counterfactual: bool, synthetic_weight: float) -> list[Item]:
     and synthetic letters (a letter id of their own, never in a test fold)."""
     out = []
     if counterfactual:
-        for line in (CORPUS / "counterfactual.jsonl").read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            out.append(Item(row["origin_letter"], fold(row["text"]), row["label"]))
+        out += [
+            Item(row["origin_letter"], row["text"], row["label"]) for row in read_edits(CORPUS / "counterfactual.jsonl")
+        ]
     if synthetic_weight > 0:
         for record in read_records(CORPUS / "synthetic.jsonl"):
             out += [

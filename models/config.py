@@ -17,6 +17,8 @@ class DataConfig:
     real: list[str] = field(default_factory=lambda: ["data/corpus/real.jsonl"])
     synthetic: list[str] = field(default_factory=lambda: ["data/corpus/synthetic.jsonl"])
     use_synthetic: bool = True
+    # training-only edits of real paragraphs (counterfactual.jsonl); each trains only with its own letter
+    edits: list[str] = field(default_factory=list)
     dev_fraction: float = 0.3
     split_seed: int = 13
 

@@ -30,7 +30,7 @@ from standpunt.models.prediction import Prediction
 from standpunt.models.stance_model import StanceModel
 from standpunt.models.windows import collate
 from standpunt.pipelines.core.config_loader import flatten
-from standpunt.pipelines.core.corpus import CorpusSplits, load_splits
+from standpunt.pipelines.core.corpus import CorpusSplits, file_sha256, load_splits, read_edits
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.paths import ROOT, project_path
 from standpunt.pipelines.core.tracking import tracking_uri
@@ -191,13 +191,15 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
     splits = load_corpus(config)
-    train_texts, train_labels = list(splits.train["text"]), list(splits.train["label"])
+    edits = training_edits(config, splits.train_letters)
+    train_texts = list(splits.train["text"]) + [e["text"] for e in edits]
+    train_labels = list(splits.train["label"]) + [e["label"] for e in edits]
     dev_texts, dev_labels = list(splits.dev["text"]), list(splits.dev["label"])
 
     model = StanceModel.create(config.model, config.base_encoder)
     tracking.setup(config.tracking.tracking_uri, config.tracking.experiment)
     with mlflow.start_run() as run:
-        dataset = log_inputs(config, model, splits)
+        dataset = log_inputs(config, model, splits, edits)
         scored: dict = {}
 
         def on_epoch(epoch: int, loss: float) -> float:
@@ -248,7 +250,16 @@ def load_corpus(config: Config) -> CorpusSplits:
     )
 
 
-def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits) -> dict:
+def training_edits(config: Config, train_letters: list[str]) -> list[dict]:
+    """The edits of `data.edits` made from training letters: an edit of a dev
+    letter would carry that letter's wording into training."""
+    keep = set(train_letters)
+    return [
+        edit for name in config.data.edits for edit in read_edits(project_path(name)) if edit["origin_letter"] in keep
+    ]
+
+
+def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits, edits: list[dict] = ()) -> dict:
     """Params, tags and dataset.json of the active MLflow run: what went in,
     so a run can be reproduced and its data recognised. Returns the dataset summary."""
     import mlflow
@@ -272,6 +283,10 @@ def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits) -> dict
             "paragraphs": len(train_labels),
             "labels": {label: train_labels.count(label) for label in LABELS},
             "letter_ids": splits.train_letters,
+            "edits": {
+                "paragraphs": len(edits),
+                "labels": {label: sum(e["label"] == label for e in edits) for label in LABELS},
+            },
         },  # `standpunt combine` fits on the real letters outside these
         "dev": {
             "letters": len(splits.dev_letters),
@@ -281,7 +296,8 @@ def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits) -> dict
         },
     }
     mlflow.log_dict(dataset, "dataset.json")
-    for name, digest in splits.files.items():
+    files = {**splits.files, **{Path(name).name: file_sha256(project_path(name)) for name in config.data.edits}}
+    for name, digest in files.items():
         mlflow.set_tag(f"data.{name}.sha256", digest)
     return dataset
 

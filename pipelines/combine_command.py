@@ -41,10 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
 def read_extra(path: Path):
     """Counterfactual edits as Paragraphs keyed by the letter they were made from."""
     from standpunt.models.combination import Paragraphs
-    from standpunt.pipelines.core.text import fold
+    from standpunt.pipelines.core.corpus import read_edits
 
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return Paragraphs([fold(r["text"]) for r in rows], [r["label"] for r in rows], [r["origin_letter"] for r in rows])
+    rows = read_edits(path)
+    return Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["origin_letter"] for r in rows])
 
 
 def real_paragraphs(config):

@@ -136,6 +136,40 @@ def read_records(path: str | Path) -> list[dict]:
     return records
 
 
+def read_edits(path: str | Path) -> list[dict]:
+    """Training-only edits of real paragraphs (data/corpus/counterfactual.jsonl:
+    `origin_letter`, `text`, `label` a line), text folded like corpus paragraphs.
+    An edit may only train beside the letter it was made from: wherever that
+    letter is held out, so is the edit. Raises CorpusError on the first bad line."""
+    path = Path(path)
+    shown = str(path)
+    if not path.exists():
+        raise CorpusError(shown, 0, "file does not exist")
+    try:
+        content = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(shown, 0, f"not UTF-8: {exc.reason} at byte {exc.start}") from exc
+    edits = []
+    for number, raw in enumerate(content.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(shown, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        if not isinstance(row, dict):
+            raise CorpusError(shown, number, "an edit must be a JSON object")
+        for key in ("origin_letter", "text", "label"):
+            if not isinstance(row.get(key), str) or not row[key].strip():
+                raise CorpusError(shown, number, f"'{key}' must be a non-empty string")
+        if row["label"] not in LABELS:
+            raise CorpusError(shown, number, f"unknown label '{row['label']}' (expected one of {', '.join(LABELS)})")
+        edits.append({"origin_letter": row["origin_letter"], "text": fold(row["text"]), "label": row["label"]})
+    if not edits:
+        raise CorpusError(shown, 0, "no edits (empty file)")
+    return edits
+
+
 def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

@@ -48,3 +48,38 @@ def letter_bootstrap(
         "macro_f1": [float(np.percentile(f1s, tail)), float(np.percentile(f1s, 100 - tail))],
         "accuracy": [float(np.percentile(accuracies, tail)), float(np.percentile(accuracies, 100 - tail))],
     }
+
+
+def paired_letter_bootstrap(
+    letters: list[str],
+    gold: list[str],
+    predicted_a: list[str],
+    predicted_b: list[str],
+    labels: list[str],
+    resamples: int = 1000,
+    seed: int = 13,
+    level: float = 0.95,
+) -> dict[str, float]:
+    """Macro-F1 of b minus a on the same resampled letters. Two models scored
+    on the same letters share those letters' difficulty, so the interval of
+    their difference is far narrower than the two intervals side by side
+    suggest; `better_share` is the share of resamples where b is ahead."""
+    gold_a = np.asarray(gold, dtype=object)
+    first, second = np.asarray(predicted_a, dtype=object), np.asarray(predicted_b, dtype=object)
+    groups: dict[str, list[int]] = {}
+    for index, letter in enumerate(letters):
+        groups.setdefault(letter, []).append(index)
+    members = [np.array(v) for v in groups.values()]
+    rng = np.random.default_rng(seed)
+    differences = []
+    for _ in range(resamples):
+        chosen = rng.integers(0, len(members), size=len(members))
+        idx = np.concatenate([members[c] for c in chosen])
+        differences.append(macro_f1(gold_a[idx], second[idx], labels) - macro_f1(gold_a[idx], first[idx], labels))
+    tail = (1 - level) / 2 * 100
+    return {
+        "difference": macro_f1(gold_a, second, labels) - macro_f1(gold_a, first, labels),
+        "low": float(np.percentile(differences, tail)),
+        "high": float(np.percentile(differences, 100 - tail)),
+        "better_share": float(np.mean(np.array(differences) > 0)),
+    }

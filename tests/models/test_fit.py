@@ -36,3 +36,17 @@ def test_fit_learns_a_tiny_separable_set(tiny_encoder):
     history = fit(model, TEXTS, LABELS, config)
     assert model.predict(TEXTS).labels == LABELS
     assert history[-1]["train_loss"] < history[0]["train_loss"]
+
+
+def test_only_edits_of_training_letters_train(tmp_path, tiny_encoder):
+    from standpunt.models.trainer import training_edits
+
+    edits = tmp_path / "edits.jsonl"
+    edits.write_text(
+        '{"origin_letter": "train-letter", "text": "Ik deel uw conclusie niet.", "label": "pushback"}\n'
+        '{"origin_letter": "dev-letter", "text": "Ik deel uw conclusie.", "label": "agree"}\n'
+    )
+    config = tiny_config(tiny_encoder, f"data.edits=[{edits}]")
+    kept = training_edits(config, ["train-letter", "other"])
+    assert [e["origin_letter"] for e in kept] == ["train-letter"]
+    assert training_edits(tiny_config(tiny_encoder, "data.edits=[]"), ["train-letter"]) == []

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from standpunt.pipelines.core.corpus import load_splits, read_records, split_letters
+from standpunt.pipelines.core.corpus import load_splits, read_edits, read_records, split_letters
 from standpunt.pipelines.core.errors import CorpusError
 from standpunt.pipelines.core.labels import LABELS
 from tests.conftest import CORPUS
@@ -120,3 +120,29 @@ def test_synthetic_letter_in_a_real_file_is_refused(tmp_path):
     path = write(tmp_path, [broken(source="synthetic")])
     with pytest.raises(CorpusError, match="synthetic but the file is listed as real"):
         load_splits([path])
+
+
+def test_bundled_edits_are_valid_and_name_real_letters():
+    edits = read_edits(CORPUS / "counterfactual.jsonl")
+    letters = {r["id"] for name in ("real.jsonl", "real_batch6.jsonl") for r in read_records(CORPUS / name)}
+    assert len(edits) > 100 and {e["origin_letter"] for e in edits} <= letters
+
+
+@pytest.mark.parametrize(
+    "line, cause",
+    [
+        ('{"origin_letter": "a", "text": "Ik deel dit niet.", "label": "disagree"}', "unknown label 'disagree'"),
+        ('{"origin_letter": "a", "label": "pushback"}', "'text' must be a non-empty string"),
+        ('{"origin_letter": "", "text": "x", "label": "none"}', "'origin_letter' must be a non-empty string"),
+        ("[1]", "must be a JSON object"),
+        ("{oops", "invalid JSON"),
+    ],
+)
+def test_broken_edit_is_rejected_with_file_and_line(tmp_path, line, cause):
+    path = tmp_path / "edits.jsonl"
+    path.write_text('{"origin_letter": "a", "text": "Ik  deel\\nuw conclusie.", "label": "agree"}\n' + line + "\n")
+    with pytest.raises(CorpusError) as info:
+        read_edits(path)
+    assert str(info.value).startswith(f"{path}:2: ") and cause in str(info.value)
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    assert read_edits(path) == [{"origin_letter": "a", "text": "Ik deel uw conclusie.", "label": "agree"}]
