@@ -181,6 +181,9 @@ def convert(target: Path, source: Path | None = None, expected_sha256: str = E5_
     try:
         model.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
+        from standpunt.models.tokenizer_file import load_subset
+
+        load_subset(staging)  # the tokenizer subset predict loads: written now, not at its cold start
         (staging / "standpunt_base.json").write_text(
             json.dumps(
                 {

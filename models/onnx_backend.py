@@ -19,7 +19,6 @@ it flips labels on the real letters (benchmarks/int8_quality.py).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 import warnings
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from standpunt.models.model_folder import ModelFolder
+from standpunt.models.tokenizer_file import TokenizerFile
 from standpunt.models.windows import WindowedPredictor
 
 ONNX_OPSET = 17
@@ -204,36 +204,6 @@ def _rename_data_file(model_path: Path) -> None:
             if entry.key == "location":
                 entry.value = data_path(model_path).name
     onnx.save(graph, str(model_path))
-
-
-class TokenizerFile:
-    """The saved fast tokenizer (tokenizer.json) through the `tokenizers`
-    library alone: importing transformers would import torch."""
-
-    def __init__(self, folder: str | Path):
-        from tokenizers import Tokenizer
-
-        folder = Path(folder)
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        config_path = folder / "tokenizer_config.json"
-        config = json.loads(config_path.read_text()) if config_path.exists() else {}
-
-        def token_id(key: str, default: str) -> int | None:
-            token = config.get(key) or default
-            if isinstance(token, dict):
-                token = token.get("content", default)
-            return self.tokenizer.token_to_id(token)
-
-        self.bos_token_id = token_id("bos_token", "<s>")
-        self.eos_token_id = token_id("eos_token", "</s>")
-        self.pad_token_id = token_id("pad_token", "<pad>")
-        self.cls_token_id, self.sep_token_id = self.bos_token_id, self.eos_token_id
-
-    def __call__(self, texts, add_special_tokens: bool = True, verbose: bool = False) -> dict:
-        if isinstance(texts, str):
-            return {"input_ids": self.tokenizer.encode(texts, add_special_tokens=add_special_tokens).ids}
-        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=add_special_tokens)
-        return {"input_ids": [e.ids for e in encodings]}
 
 
 class OnnxStanceModel(WindowedPredictor):

@@ -157,3 +157,25 @@ def test_predict_without_a_registry_does_not_import_mlflow(tiny_model, archive, 
     assert result.stdout.split() == ["0", "False"], result.stderr[-2000:]
     assert json.loads((tmp_path / "out" / "run.json").read_text())["model"]["resolved"] == str(tiny_model)
     assert not (tmp_path / "mlflow.db").exists()
+
+
+def test_nothing_is_read_while_the_first_letter_is_classified(tmp_path):
+    """Cold start: readers working ahead would take the cores from the first
+    letter's classification, so the first letter is read alone."""
+    from standpunt.pipelines.batch.pool import ReaderPool
+
+    jobs = []
+    for i in range(6):
+        shutil.copy(EXAMPLES / LETTERS[i % 2], tmp_path / f"letter_{i}.txt")
+        jobs.append((str(tmp_path / f"letter_{i}.txt"), f"letter_{i}"))
+    pool = ReaderPool(2, 10**7, 60)
+    submitted = []
+    submit = pool._submit
+    pool._submit = lambda job: submitted.append(job[1]) or submit(job)
+    try:
+        results = pool.results(jobs)
+        assert next(results)["letter"] == "letter_0" and submitted == ["letter_0"]
+        assert [r["letter"] for r in results] == [f"letter_{i}" for i in range(1, 6)]
+        assert submitted == [f"letter_{i}" for i in range(6)]
+    finally:
+        pool.terminate()
