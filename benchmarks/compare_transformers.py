@@ -14,6 +14,7 @@ ships. Nothing is written."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -55,11 +56,11 @@ def main() -> int:
     from standpunt.pipelines.core.labels import LABELS
     from standpunt.pipelines.evaluation.bootstrap import paired_letter_bootstrap
 
-    inputs = {
-        folder: combination_inputs(args.config, folder / "metrics.json", args.extra) for folder in (args.old, args.new)
-    }
-    real, extra = inputs[args.old].real, inputs[args.old].extra
-    trained = inputs[args.old].trained | inputs[args.new].trained
+    # The corpus once; the second model contributes only its training letters.
+    real, extra, old_trained, _ = combination_inputs(args.config, args.old / "metrics.json", args.extra)
+    metrics = json.loads((args.new / "metrics.json").read_text(encoding="utf-8"))
+    trained_by = {args.old: old_trained, args.new: set(metrics["dataset"]["train"]["letter_ids"])}
+    trained = trained_by[args.old] | trained_by[args.new]
     averaged = {}
     for folder in (args.old, args.new):
         predict = memoized(OnnxStanceModel(folder).predict)
@@ -72,7 +73,7 @@ def main() -> int:
         f1s = [r["combination"]["macro_f1"] for r in runs]
         pushback = [r["combination"]["pushback_f1"] for r in runs]
         print(
-            f"{folder}: trained on {len(inputs[folder].trained)} letters; transformer alone macro-F1 "
+            f"{folder}: trained on {len(trained_by[folder])} letters; transformer alone macro-F1 "
             f"{first['transformer']['macro_f1']:.3f} (pushback {first['transformer']['pushback_f1']:.3f}); "
             f"combination {np.mean(f1s):.3f} (seeds {min(f1s):.3f}-{max(f1s):.3f}; pushback {np.mean(pushback):.3f})",
             flush=True,

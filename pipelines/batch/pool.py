@@ -110,10 +110,10 @@ class ReaderPool:
         instead of 0.9 s), and that first result is what a user waits for."""
         jobs = iter(letters)
         pending: deque[tuple[tuple[str, str], Future]] = deque()
-        limit = [1]
+        limit = 1
 
         def fill() -> None:
-            while len(pending) < limit[0]:
+            while len(pending) < limit:
                 job = next(jobs, None)
                 if job is None:
                     return
@@ -131,7 +131,7 @@ class ReaderPool:
                 pending.clear()
                 self._restart()
                 yield failed_record(*job, "timeout", f"reading took longer than {self.timeout:g} s (letter_timeout_s)")
-                limit[0] = self.in_flight
+                limit = self.in_flight
                 for s in rest:
                     pending.append((s, self._submit(s)))
                 fill()
@@ -146,11 +146,11 @@ class ReaderPool:
                     yield f.result()
                 for s in suspects:
                     yield self._alone(s)
-                limit[0] = self.in_flight
+                limit = self.in_flight
                 fill()
                 continue
             yield result
-            limit[0] = self.in_flight
+            limit = self.in_flight
             fill()
 
     def close(self) -> None:

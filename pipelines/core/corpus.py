@@ -105,14 +105,14 @@ def validate_record(record: object, path: str, line: int) -> dict:
     return record
 
 
-def read_records(path: str | Path) -> list[dict]:
-    """All records of a corpus file, validated. Raises CorpusError on the first bad one."""
+def json_lines(path: str | Path):
+    """(line number, parsed value) of every non-blank line of a JSONL file.
+    Raises CorpusError naming the file (and line) when it is missing, not
+    UTF-8 or holds a line that is not JSON."""
     path = Path(path)
     shown = str(path)
     if not path.exists():
         raise CorpusError(shown, 0, "file does not exist")
-    records: list[dict] = []
-    seen: dict[str, int] = {}
     try:
         content = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -121,9 +121,18 @@ def read_records(path: str | Path) -> list[dict]:
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw)
+            value = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise CorpusError(shown, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        yield number, value
+
+
+def read_records(path: str | Path) -> list[dict]:
+    """All records of a corpus file, validated. Raises CorpusError on the first bad one."""
+    shown = str(path)
+    records: list[dict] = []
+    seen: dict[str, int] = {}
+    for number, record in json_lines(path):
         validate_record(record, shown, number)
         if record["id"] in seen:
             raise CorpusError(
@@ -141,22 +150,9 @@ def read_edits(path: str | Path) -> list[dict]:
     `origin_letter`, `text`, `label` a line), text folded like corpus paragraphs.
     An edit may only train beside the letter it was made from: wherever that
     letter is held out, so is the edit. Raises CorpusError on the first bad line."""
-    path = Path(path)
     shown = str(path)
-    if not path.exists():
-        raise CorpusError(shown, 0, "file does not exist")
-    try:
-        content = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(shown, 0, f"not UTF-8: {exc.reason} at byte {exc.start}") from exc
     edits = []
-    for number, raw in enumerate(content.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(shown, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+    for number, row in json_lines(path):
         if not isinstance(row, dict):
             raise CorpusError(shown, number, "an edit must be a JSON object")
         for key in ("origin_letter", "text", "label"):

@@ -20,6 +20,18 @@ def macro_f1(gold: np.ndarray, predicted: np.ndarray, labels: list[str]) -> floa
     return float(np.mean(scores))
 
 
+def letter_resamples(letters: list[str], resamples: int, seed: int):
+    """Row indices of `resamples` draws of whole letters with replacement (seeded)."""
+    groups: dict[str, list[int]] = {}
+    for index, letter in enumerate(letters):
+        groups.setdefault(letter, []).append(index)
+    members = [np.array(v) for v in groups.values()]
+    rng = np.random.default_rng(seed)
+    for _ in range(resamples):
+        chosen = rng.integers(0, len(members), size=len(members))
+        yield np.concatenate([members[c] for c in chosen])
+
+
 def letter_bootstrap(
     letters: list[str],
     gold: list[str],
@@ -31,15 +43,8 @@ def letter_bootstrap(
 ) -> dict[str, list[float]]:
     """Percentile intervals for macro-F1 and accuracy, resampling letters with replacement."""
     gold_a, pred_a = np.asarray(gold, dtype=object), np.asarray(predicted, dtype=object)
-    groups: dict[str, list[int]] = {}
-    for index, letter in enumerate(letters):
-        groups.setdefault(letter, []).append(index)
-    members = [np.array(v) for v in groups.values()]
-    rng = np.random.default_rng(seed)
     f1s, accuracies = [], []
-    for _ in range(resamples):
-        chosen = rng.integers(0, len(members), size=len(members))
-        idx = np.concatenate([members[c] for c in chosen])
+    for idx in letter_resamples(letters, resamples, seed):
         g, p = gold_a[idx], pred_a[idx]
         f1s.append(macro_f1(g, p, labels))
         accuracies.append(float(np.mean(g == p)))
@@ -66,15 +71,8 @@ def paired_letter_bootstrap(
     suggest; `better_share` is the share of resamples where b is ahead."""
     gold_a = np.asarray(gold, dtype=object)
     first, second = np.asarray(predicted_a, dtype=object), np.asarray(predicted_b, dtype=object)
-    groups: dict[str, list[int]] = {}
-    for index, letter in enumerate(letters):
-        groups.setdefault(letter, []).append(index)
-    members = [np.array(v) for v in groups.values()]
-    rng = np.random.default_rng(seed)
     differences = []
-    for _ in range(resamples):
-        chosen = rng.integers(0, len(members), size=len(members))
-        idx = np.concatenate([members[c] for c in chosen])
+    for idx in letter_resamples(letters, resamples, seed):
         differences.append(macro_f1(gold_a[idx], second[idx], labels) - macro_f1(gold_a[idx], first[idx], labels))
     tail = (1 - level) / 2 * 100
     return {
