@@ -47,17 +47,21 @@ def main() -> int:
     parser.add_argument("new", type=Path)
     parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
     parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
-    parser.add_argument("--extra", default=str(ROOT / "data" / "corpus" / "counterfactual.jsonl"))
+    parser.add_argument(
+        "--extra", nargs="*", type=Path, default=None, help="training-only edits (default: combine's); no file: none"
+    )
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     from standpunt.models.combination import fit_combination
     from standpunt.models.onnx_backend import OnnxStanceModel
-    from standpunt.pipelines.combine_command import combination_inputs
+    from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs
     from standpunt.pipelines.core.labels import LABELS
     from standpunt.pipelines.evaluation.bootstrap import paired_letter_bootstrap
 
     # The corpus once; the second model contributes only its training letters.
-    real, extra, old_trained, _ = combination_inputs(args.config, args.old / "metrics.json", args.extra)
+    real, extra, old_trained, _ = combination_inputs(
+        args.config, args.old / "metrics.json", EDIT_FILES if args.extra is None else args.extra
+    )
     metrics = json.loads((args.new / "metrics.json").read_text(encoding="utf-8"))
     trained_by = {args.old: old_trained, args.new: set(metrics["dataset"]["train"]["letter_ids"])}
     trained = trained_by[args.old] | trained_by[args.new]

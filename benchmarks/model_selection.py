@@ -33,6 +33,7 @@ from machine import describe_machine  # noqa: E402
 
 from standpunt.models.combination import letter_folds  # noqa: E402
 from standpunt.models.temperature import fit_temperature, scale_scores  # noqa: E402
+from standpunt.pipelines.combine_command import EDIT_FILES  # noqa: E402
 from standpunt.pipelines.core.corpus import read_edits, read_records  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.text import fold  # noqa: E402
@@ -62,7 +63,7 @@ def extra_items(counterfactual: bool, synthetic_weight: float) -> list[Item]:
     out = []
     if counterfactual:
         out += [
-            Item(row["origin_letter"], row["text"], row["label"]) for row in read_edits(CORPUS / "counterfactual.jsonl")
+            Item(row["origin_letter"], row["text"], row["label"]) for path in EDIT_FILES for row in read_edits(path)
         ]
     if synthetic_weight > 0:
         for record in read_records(CORPUS / "synthetic.jsonl"):

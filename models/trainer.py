@@ -24,11 +24,11 @@ from tqdm.auto import tqdm
 from standpunt.models.classifier import trainable_parameters
 from standpunt.models.comparison import compare_baselines
 from standpunt.models.config import Config
-from standpunt.models.layer_cache import first_trained_layer, frozen_states, top_logits
+from standpunt.models.layer_cache import cached_logits, first_trained_layer, frozen_states, top_logits
 from standpunt.models.metrics import classification_metrics, confusion_figure
 from standpunt.models.prediction import Prediction
 from standpunt.models.stance_model import StanceModel
-from standpunt.models.windows import collate
+from standpunt.models.windows import collate, softmax
 from standpunt.pipelines.core.config_loader import flatten
 from standpunt.pipelines.core.corpus import CorpusSplits, file_sha256, load_splits, read_edits
 from standpunt.pipelines.core.labels import LABELS
@@ -197,17 +197,21 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
     dev_texts, dev_labels = list(splits.dev["text"]), list(splits.dev["label"])
 
     model = StanceModel.create(config.model, config.base_encoder)
+    split = first_trained_layer(config.model.lora_layers, config.model.finetune)
+    frozen: dict = {}  # the frozen lower layers' outputs, train and dev windows alike
     tracking.setup(config.tracking.tracking_uri, config.tracking.experiment)
     with mlflow.start_run() as run:
         dataset = log_inputs(config, model, splits, edits)
         scored: dict = {}
 
         def on_epoch(epoch: int, loss: float) -> float:
-            scored["prediction"], metrics = score_dev(model, dev_texts, dev_labels, config.train.eval_batch_size)
+            scored["prediction"], metrics = score_dev(
+                model, dev_texts, dev_labels, config.train.eval_batch_size, split, frozen
+            )
             mlflow.log_metrics({"train_loss": loss, "dev_macro_f1_epoch": metrics["macro_f1"]}, step=epoch)
             return metrics["macro_f1"]
 
-        history = fit(model, train_texts, train_labels, config, progress=progress, on_epoch=on_epoch)
+        history = fit(model, train_texts, train_labels, config, progress=progress, on_epoch=on_epoch, memo=frozen)
         prediction = scored["prediction"]  # the last epoch's: the final model's
         metrics = classification_metrics(dev_labels, prediction.labels)
         baselines = {
@@ -302,9 +306,19 @@ def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits, edits: 
     return dataset
 
 
-def score_dev(model: StanceModel, texts: list[str], labels: list[str], batch_size: int) -> tuple[Prediction, dict]:
-    """(prediction, metrics) of the model on the dev paragraphs, as it stands."""
-    prediction = model.predict(texts, batch_size)
+def score_dev(
+    model: StanceModel, texts: list[str], labels: list[str], batch_size: int, split: int = 0, frozen: dict | None = None
+) -> tuple[Prediction, dict]:
+    """(prediction, metrics) of the model on the dev paragraphs, as it stands.
+    Where the layers below `split` are frozen, their outputs for the dev
+    windows are computed once (kept in `frozen`) and each epoch runs only the
+    trained layers above: the same logits (models/layer_cache.py) at a fraction
+    of the cost of a whole forward pass per epoch."""
+    if split and frozen is not None:
+        scores = softmax(cached_logits(model, texts, split, frozen))
+        prediction = Prediction([model.labels[i] for i in scores.argmax(axis=1)], scores, tuple(model.labels))
+    else:
+        prediction = model.predict(texts, batch_size)
     return prediction, classification_metrics(labels, prediction.labels)
 
 

@@ -21,6 +21,9 @@ from standpunt.pipelines.core.paths import ROOT, project_path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+# Training-only edits of real paragraphs, written by the rule book (data/corpus/AGREEMENT.md)
+EDIT_FILES = [ROOT / "data" / "corpus" / "counterfactual.jsonl"]
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="standpunt combine", description=__doc__.splitlines()[0])
@@ -32,18 +35,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--extra",
-        default=str(ROOT / "data" / "corpus" / "counterfactual.jsonl"),
-        help="training-only edits of real paragraphs (JSONL with origin_letter, text, label); '' for none",
+        nargs="*",
+        type=Path,
+        default=EDIT_FILES,
+        help="training-only edits of real paragraphs (JSONL with origin_letter, text, label); "
+        "default: the corpus's counterfactual edits; --extra with no file: none",
     )
     return parser
 
 
-def read_extra(path: Path):
+def read_extra(paths: list[Path]):
     """Counterfactual edits as Paragraphs keyed by the letter they were made from."""
     from standpunt.models.combination import Paragraphs
     from standpunt.pipelines.core.corpus import read_edits
 
-    rows = read_edits(path)
+    rows = [row for path in paths for row in read_edits(path)]
     return Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["origin_letter"] for r in rows])
 
 
@@ -63,7 +69,7 @@ class CombinationInputs(NamedTuple):
     metrics: dict  # the model folder's metrics.json, which names them
 
 
-def combination_inputs(config_path: str | Path, metrics_path: str | Path, extra_path: str | Path | None):
+def combination_inputs(config_path: str | Path, metrics_path: str | Path, extra_paths: list[Path]):
     """What `combine` and the benchmarks that refit the combination read.
     Raises ConfigError, CorpusError, OSError/ValueError (unreadable metrics) or
     KeyError/TypeError (metrics without the training letter ids)."""
@@ -72,7 +78,7 @@ def combination_inputs(config_path: str | Path, metrics_path: str | Path, extra_
     config = load_config(config_path)
     metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8"))
     trained = set(metrics["dataset"]["train"]["letter_ids"])
-    extra = read_extra(Path(extra_path)) if extra_path else None
+    extra = read_extra([Path(path) for path in extra_paths]) if extra_paths else None
     return CombinationInputs(real_paragraphs(config), extra, trained, metrics)
 
 

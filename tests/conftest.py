@@ -12,6 +12,16 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
 EXAMPLES = ROOT / "data" / "examples"
 
+# configs/default.yaml reads a paragraph's first 128 tokens with LoRA on layers
+# 6-11 of e5's twelve; the tiny test encoder has two layers and short windows,
+# so tests that build a model from the default config add these overrides.
+TINY_MODEL_OVERRIDES = [
+    "model.max_length=64",
+    "model.window_overlap=8",
+    "model.read_tokens=null",
+    "model.lora_layers=null",
+]
+
 
 def corpus_record(file_name: str, prefix: str) -> dict:
     for line in (CORPUS / file_name).read_text(encoding="utf-8").splitlines():
@@ -96,7 +106,7 @@ def tiny_model(tiny_encoder, tmp_path_factory) -> Path:
     torch.manual_seed(3)
     config = load_config(
         ROOT / "configs" / "default.yaml",
-        [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"],
+        [f"base_encoder={tiny_encoder}", *TINY_MODEL_OVERRIDES],
     )
     model = StanceModel.create(config.model, str(tiny_encoder))
     with torch.no_grad():

@@ -6,13 +6,14 @@ import json
 import mlflow
 import pandas as pd
 from mlflow import MlflowClient
+from safetensors.torch import load_file
 
 from standpunt.models.identity import weights_sha256
 from standpunt.models.loading import SHIPPED_MODEL, choose_model
 from standpunt.pipelines import cli
 from standpunt.pipelines import train_command as train
 from standpunt.pipelines.core.tracking import RegistrySettings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TINY_MODEL_OVERRIDES
 
 
 def run_train(tiny_encoder, tmp_path, *extra):
@@ -22,8 +23,7 @@ def run_train(tiny_encoder, tmp_path, *extra):
         str(ROOT / "configs" / "default.yaml"),
         "--no-progress",
         f"base_encoder={tiny_encoder}",
-        "model.max_length=64",
-        "model.window_overlap=8",
+        *TINY_MODEL_OVERRIDES,
         "train.max_steps=2",
         "train.batch_size=4",
         "data.use_synthetic=false",
@@ -108,6 +108,26 @@ def test_champion_moves_only_when_beaten_or_promoted(tiny_encoder, tmp_path):
         client.get_run(client.get_model_version("standpunt-stance", "3").run_id).data.tags["promoted_to_champion"]
         == "False"
     )
+
+
+def test_default_recipe_top_layers_on_the_opening_tokens(tiny_encoder, tmp_path):
+    """configs/default.yaml's recipe (LoRA on the top layers over cached lower
+    ones, a paragraph's first tokens), scaled to the tiny encoder's two layers."""
+    run_train(tiny_encoder, tmp_path, "model.lora_layers=[1]", "model.read_tokens=32")
+    saved = json.loads((tmp_path / "model" / "config.json").read_text())
+    assert saved["lora"]["layers"] == [1] and saved["read_tokens"] == 32
+    weights = load_file(str(tmp_path / "model" / "weights.safetensors"))
+    adapted = {name.split(".layer.")[1].split(".")[0] for name in weights if ".layer." in name}
+    assert adapted == {"1"}  # no adapters below the cached layers
+
+
+def test_layers_the_encoder_lacks_fail_in_one_line(tiny_encoder, tmp_path, capsys):
+    argv = ["--config", str(ROOT / "configs" / "default.yaml"), f"base_encoder={tiny_encoder}"]
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    assert train.main([*argv, f"output_dir={tmp_path / 'model'}", f"tracking.tracking_uri={uri}"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "model.lora_layers" in err[0] and "has 2 layers" in err[0] and "[6, 7" in err[0]
+    assert not (tmp_path / "model").exists()
 
 
 def test_bad_override_fails_before_training(capsys, tmp_path):

@@ -62,6 +62,7 @@ class ReaderPool:
         self.timeout = letter_timeout_s
         self.in_flight = in_flight or workers * 16
         self.restarts = 0
+        self._early: dict[tuple[str, str], Future] = {}
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -80,8 +81,16 @@ class ReaderPool:
         source, letter = job
         return self._executor.submit(_read, (source, letter, self.max_bytes))
 
+    def read_ahead(self, job: tuple[str, str]) -> None:
+        """Start reading one letter before `results` is asked for it, so the
+        first letter is read while the caller loads the model instead of
+        after (cold start). `results` takes that record when the letter's turn
+        comes; a letter never asked for is dropped with the pool."""
+        self._early[job] = self._submit(job)
+
     def _restart(self) -> None:
         """Kill what is left of the pool (a stuck worker never returns) and start a new one."""
+        self._early.clear()  # their futures die with the old pool
         self.terminate()
         self._executor = self._start()
         self.restarts += 1
@@ -117,7 +126,8 @@ class ReaderPool:
                 job = next(jobs, None)
                 if job is None:
                     return
-                pending.append((job, self._submit(job)))
+                early = self._early.pop(job, None)
+                pending.append((job, early or self._submit(job)))
 
         fill()
         while pending:

@@ -20,6 +20,7 @@ from pathlib import Path
 from standpunt.models.loading import Predictor, resolve_model
 from standpunt.models.tracking import git_commit, standpunt_version
 from standpunt.pipelines.batch.manifest import (
+    MANIFEST,
     check_resume,
     finish,
     new_manifest,
@@ -163,8 +164,12 @@ def predict_archive(
     _check_writable(folder)
     max_bytes = int(config.max_size_mb * 1024 * 1024)
     workers = max(1, min(config.workers or os.cpu_count() or 1, len(files)))
-    # Workers start (and import the readers) while the model loads.
+    # Workers start (and import the readers) while the model loads, and in a
+    # fresh folder the first letter is read meanwhile too: 0.66 s of a 4.7 s
+    # cold start was that letter, read only once the model was there.
     readers = ReaderPool(workers, max_bytes, config.letter_timeout_s)
+    if force_new or not (folder / MANIFEST).exists():
+        readers.read_ahead((str(files[0].path), files[0].letter))
     try:
         predictor = predictor or configured_predictor(config)
         model = predictor_record(predictor, config)

@@ -6,7 +6,7 @@ import torch
 
 from standpunt.models.layer_cache import first_trained_layer, frozen_states, top_logits
 from standpunt.models.stance_model import StanceModel
-from standpunt.models.trainer import fit
+from standpunt.models.trainer import fit, score_dev
 from tests.models.test_stance_model import tiny_config
 
 TEXTS = [
@@ -59,3 +59,22 @@ def test_fit_on_cached_layers_learns_a_separable_set(tiny_encoder):
     history = fit(model, TEXTS, labels, config)
     assert history[-1]["train_loss"] < history[0]["train_loss"]
     assert model.predict(TEXTS).labels == labels
+
+
+def test_dev_scored_on_cached_layers_equals_a_whole_pass(tiny_encoder):
+    """train.py scores dev each epoch through the cached lower layers: the
+    same labels and scores as predict, with the frozen part run only once."""
+    torch.manual_seed(4)
+    config = tiny_config(tiny_encoder, "model.lora_layers=[1]", "model.read_tokens=12")
+    model = StanceModel.create(config.model, str(tiny_encoder))
+    with torch.no_grad():
+        for name, parameter in model.classifier.named_parameters():
+            if "lora_B" in name or "head" in name:
+                parameter.normal_(0, 0.5)
+    labels = ["agree", "pushback", "none"]
+    frozen: dict = {}
+    cached, metrics = score_dev(model, TEXTS, labels, 8, split=1, frozen=frozen)
+    whole, whole_metrics = score_dev(model, TEXTS, labels, 8)
+    assert len(frozen) == 3  # one state per window, kept for the next epoch
+    assert cached.labels == whole.labels and metrics["macro_f1"] == whole_metrics["macro_f1"]
+    assert np.abs(cached.scores - whole.scores).max() < 1e-4

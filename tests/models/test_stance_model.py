@@ -6,13 +6,13 @@ import torch
 
 from standpunt.models.config import load_config
 from standpunt.models.stance_model import ModelLoadError, StanceModel
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TINY_MODEL_OVERRIDES
 
 
 def tiny_config(tiny_encoder, *overrides):
     return load_config(
         ROOT / "configs" / "default.yaml",
-        [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8", *overrides],
+        [f"base_encoder={tiny_encoder}", *TINY_MODEL_OVERRIDES, *overrides],
     )
 
 

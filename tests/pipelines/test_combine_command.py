@@ -10,6 +10,7 @@ import yaml
 
 from standpunt.models.model_folder import ModelFolder
 from standpunt.pipelines.cli import main
+from standpunt.pipelines.combine_command import EDIT_FILES, read_extra
 from tests.conftest import CORPUS, ROOT
 
 
@@ -30,7 +31,7 @@ def _config(tmp_path):
 
 def test_combine_without_recorded_training_letters_is_a_one_line_error(tiny_model, tmp_path, capsys):
     folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letters": 3}}})
-    assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra", ""]) == 2
+    assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "dataset.train.letter_ids" in err[0] and str(folder) in err[0]
     assert not ModelFolder(folder).combination_path.exists()
@@ -41,10 +42,26 @@ def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_p
 
     letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
     folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
-    assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra", ""]) == 0
+    assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra"]) == 0
     assert ModelFolder(folder).combination_path.exists()
     record = json.loads(ModelFolder(folder).metrics_path.read_text())["combination"]
     assert record["heldout_letters"] == len(letters) - 40
     # the tiny transformer is random: the cue model carries the combination past it
     assert record["combination"]["macro_f1"] > record["transformer"]["macro_f1"]
     assert 0.0 <= record["ece"] <= 1.0 and record["temperature"] > 0
+
+
+def test_edits_from_several_files_keep_their_origin_letters(tmp_path):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(
+        json.dumps({"origin_letter": "L1", "text": "Ik deel uw conclusie niet.", "label": "pushback"}) + "\n"
+    )
+    second.write_text(
+        json.dumps({"origin_letter": "L2", "text": "Ik deel uw conclusie.", "label": "agree"})
+        + "\n"
+        + json.dumps({"origin_letter": "L1", "text": "Ik herken het beeld.", "label": "acknowledge"})
+        + "\n"
+    )
+    edits = read_extra([first, second])
+    assert edits.letters == ["L1", "L2", "L1"] and edits.labels == ["pushback", "agree", "acknowledge"]
+    assert EDIT_FILES == [CORPUS / "counterfactual.jsonl"]  # the default: the edits measured to help (README)

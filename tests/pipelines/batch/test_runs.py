@@ -179,3 +179,28 @@ def test_nothing_is_read_while_the_first_letter_is_classified(tmp_path):
         assert submitted == [f"letter_{i}" for i in range(6)]
     finally:
         pool.terminate()
+
+
+def test_the_first_letter_read_ahead_is_not_read_twice(tmp_path):
+    """predict reads the first letter while the model loads; results() then
+    takes that record instead of reading the letter again, and a letter read
+    ahead but never asked for (a resumed run) costs nothing else."""
+    from standpunt.pipelines.batch.pool import ReaderPool
+
+    jobs = []
+    for i in range(3):
+        shutil.copy(EXAMPLES / LETTERS[i % 2], tmp_path / f"letter_{i}.txt")
+        jobs.append((str(tmp_path / f"letter_{i}.txt"), f"letter_{i}"))
+    pool = ReaderPool(2, 10**7, 60)
+    submitted = []
+    submit = pool._submit
+    pool._submit = lambda job: submitted.append(job[1]) or submit(job)
+    try:
+        pool.read_ahead(jobs[0])
+        pool.read_ahead(jobs[2])
+        assert submitted == ["letter_0", "letter_2"]
+        assert [r["letter"] for r in pool.results(jobs[:2])] == ["letter_0", "letter_1"]
+        assert submitted == ["letter_0", "letter_2", "letter_1"]
+        assert [r["status"] for r in pool.results(jobs[2:])] == ["ok"] and len(submitted) == 3
+    finally:
+        pool.terminate()

@@ -13,7 +13,7 @@ from standpunt.models.baselines import LexiconBaseline
 from standpunt.models.config import load_config
 from standpunt.models.stance_model import StanceModel
 from standpunt.pipelines import evaluate_command as evaluate
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, TINY_MODEL_OVERRIDES
 
 KEYS = {
     "macro_f1",
@@ -60,7 +60,7 @@ def tracking(tmp_path, monkeypatch):
 def tiny_model(tiny_encoder, tmp_path):
     config = load_config(
         ROOT / "configs" / "default.yaml",
-        [f"base_encoder={tiny_encoder}", "model.max_length=64", "model.window_overlap=8"],
+        [f"base_encoder={tiny_encoder}", *TINY_MODEL_OVERRIDES],
     )
     return StanceModel.create(config.model, str(tiny_encoder)).save(tmp_path / "tiny-model")
 
