@@ -106,7 +106,11 @@ class CachedLora:
     def __init__(self, overrides: list[str]):
         from standpunt.models.config import load_config
 
-        self.config = load_config(ROOT / "configs" / "default.yaml", ["train.threads=null", *overrides])
+        # Whole paragraphs in windows, as these candidates were measured (the
+        # default config now reads only the first 128 tokens); overrides may say otherwise.
+        self.config = load_config(
+            ROOT / "configs" / "default.yaml", ["train.threads=null", "model.read_tokens=null", *overrides]
+        )
         self.memo: dict = {}
 
     def fit_predict(self, train: list[Item], test: list[str]) -> np.ndarray:

@@ -159,19 +159,26 @@ def test_predict_without_a_registry_does_not_import_mlflow(tiny_model, archive, 
     assert not (tmp_path / "mlflow.db").exists()
 
 
-def test_nothing_is_read_while_the_first_letter_is_classified(tmp_path):
-    """Cold start: readers working ahead would take the cores from the first
-    letter's classification, so the first letter is read alone."""
+def counting_pool(tmp_path, letters: int):
+    """A 2-worker reader pool over copies of the example letters, and the list
+    of letter ids it submits for reading, in order."""
     from standpunt.pipelines.batch.pool import ReaderPool
 
     jobs = []
-    for i in range(6):
+    for i in range(letters):
         shutil.copy(EXAMPLES / LETTERS[i % 2], tmp_path / f"letter_{i}.txt")
         jobs.append((str(tmp_path / f"letter_{i}.txt"), f"letter_{i}"))
     pool = ReaderPool(2, 10**7, 60)
-    submitted = []
+    submitted: list[str] = []
     submit = pool._submit
     pool._submit = lambda job: submitted.append(job[1]) or submit(job)
+    return pool, jobs, submitted
+
+
+def test_nothing_is_read_while_the_first_letter_is_classified(tmp_path):
+    """Cold start: readers working ahead would take the cores from the first
+    letter's classification, so the first letter is read alone."""
+    pool, jobs, submitted = counting_pool(tmp_path, 6)
     try:
         results = pool.results(jobs)
         assert next(results)["letter"] == "letter_0" and submitted == ["letter_0"]
@@ -183,18 +190,9 @@ def test_nothing_is_read_while_the_first_letter_is_classified(tmp_path):
 
 def test_the_first_letter_read_ahead_is_not_read_twice(tmp_path):
     """predict reads the first letter while the model loads; results() then
-    takes that record instead of reading the letter again, and a letter read
-    ahead but never asked for (a resumed run) costs nothing else."""
-    from standpunt.pipelines.batch.pool import ReaderPool
-
-    jobs = []
-    for i in range(3):
-        shutil.copy(EXAMPLES / LETTERS[i % 2], tmp_path / f"letter_{i}.txt")
-        jobs.append((str(tmp_path / f"letter_{i}.txt"), f"letter_{i}"))
-    pool = ReaderPool(2, 10**7, 60)
-    submitted = []
-    submit = pool._submit
-    pool._submit = lambda job: submitted.append(job[1]) or submit(job)
+    takes that record when the letter's turn comes instead of reading it
+    again, also when other letters were asked for first."""
+    pool, jobs, submitted = counting_pool(tmp_path, 3)
     try:
         pool.read_ahead(jobs[0])
         pool.read_ahead(jobs[2])
