@@ -27,11 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
 
 
-def make_archive(folder: Path, size: int) -> None:
+def archive_sources(size: int) -> list[Path]:
+    """The example letter behind each of the archive's `size` letters, in order."""
     letters = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".pdf"))
+    return [letters[i % len(letters)] for i in range(size)]
+
+
+def make_archive(folder: Path, size: int) -> None:
     folder.mkdir(parents=True)
-    for i in range(size):
-        source = letters[i % len(letters)]
+    for i, source in enumerate(archive_sources(size)):
         shutil.copy(source, folder / f"letter_{i:05d}{source.suffix}")
 
 
