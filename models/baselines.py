@@ -163,7 +163,7 @@ def _in_label_order(probabilities: np.ndarray, classes) -> Prediction:
     scores = np.zeros((len(probabilities), len(LABELS)), dtype=np.float32)
     for column, label in enumerate(classes):
         scores[:, LABELS.index(label)] = probabilities[:, column]
-    return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
+    return Prediction.from_scores(scores)
 
 
 def _word_vectorizer(vocabulary: dict[str, int] | None = None):

@@ -63,7 +63,7 @@ class Combination:
             return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
         cue_scores = self.cue_model.predict(texts).scores
         scores = stacked_scores(cue_scores, transformer_scores, self.weights, self.bias, self.temperature)
-        return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
+        return Prediction.from_scores(scores)
 
     def wrap(self, predict):
         """predict(texts) of the transformer -> predict(texts) of the combination."""

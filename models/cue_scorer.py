@@ -62,4 +62,4 @@ class CueScorer:
             [np.concatenate([self._words(t), np.asarray(cue_features(t)) * self.cue_weight]) for t in texts]
         )
         scores = softmax(features @ self.coef.T + self.intercept)
-        return Prediction([LABELS[i] for i in scores.argmax(axis=1)], scores)
+        return Prediction.from_scores(scores)

@@ -28,6 +28,11 @@ class Prediction:
             rows.append(dict(zip(self.order, values)))
         return rows
 
+    @classmethod
+    def from_scores(cls, scores: np.ndarray, order: tuple[str, ...] = LABELS) -> Prediction:
+        """Each row's label is its highest-scoring column: the one rule every model follows."""
+        return cls([order[i] for i in scores.argmax(axis=1)], scores, tuple(order))
+
     def in_order(self, order: tuple[str, ...] = LABELS) -> np.ndarray:
         """The scores with their columns in `order` (looked up by name)."""
         if tuple(order) == tuple(self.order):

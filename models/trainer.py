@@ -315,8 +315,7 @@ def score_dev(
     trained layers above: the same logits (models/layer_cache.py) at a fraction
     of the cost of a whole forward pass per epoch."""
     if split and frozen is not None:
-        scores = softmax(cached_logits(model, texts, split, frozen))
-        prediction = Prediction([model.labels[i] for i in scores.argmax(axis=1)], scores, tuple(model.labels))
+        prediction = Prediction.from_scores(softmax(cached_logits(model, texts, split, frozen)), tuple(model.labels))
     else:
         prediction = model.predict(texts, batch_size)
     return prediction, classification_metrics(labels, prediction.labels)

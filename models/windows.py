@@ -133,4 +133,4 @@ class WindowedPredictor:
         if not texts:
             return Prediction([], np.zeros((0, len(self.labels)), dtype=np.float32), tuple(self.labels))
         scores = softmax(self.paragraph_logits(texts, batch_size))
-        return Prediction([self.labels[i] for i in scores.argmax(axis=1)], scores, tuple(self.labels))
+        return Prediction.from_scores(scores, tuple(self.labels))

@@ -32,6 +32,12 @@ def letter_resamples(letters: list[str], resamples: int, seed: int):
         yield np.concatenate([members[c] for c in chosen])
 
 
+def percentile_interval(values: list[float], level: float) -> list[float]:
+    """The central `level` share of resampled values: [low, high]."""
+    tail = (1 - level) / 2 * 100
+    return [float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))]
+
+
 def letter_bootstrap(
     letters: list[str],
     gold: list[str],
@@ -48,11 +54,7 @@ def letter_bootstrap(
         g, p = gold_a[idx], pred_a[idx]
         f1s.append(macro_f1(g, p, labels))
         accuracies.append(float(np.mean(g == p)))
-    tail = (1 - level) / 2 * 100
-    return {
-        "macro_f1": [float(np.percentile(f1s, tail)), float(np.percentile(f1s, 100 - tail))],
-        "accuracy": [float(np.percentile(accuracies, tail)), float(np.percentile(accuracies, 100 - tail))],
-    }
+    return {"macro_f1": percentile_interval(f1s, level), "accuracy": percentile_interval(accuracies, level)}
 
 
 def paired_letter_bootstrap(
@@ -74,10 +76,10 @@ def paired_letter_bootstrap(
     differences = []
     for idx in letter_resamples(letters, resamples, seed):
         differences.append(macro_f1(gold_a[idx], second[idx], labels) - macro_f1(gold_a[idx], first[idx], labels))
-    tail = (1 - level) / 2 * 100
+    low, high = percentile_interval(differences, level)
     return {
         "difference": macro_f1(gold_a, second, labels) - macro_f1(gold_a, first, labels),
-        "low": float(np.percentile(differences, tail)),
-        "high": float(np.percentile(differences, 100 - tail)),
+        "low": low,
+        "high": high,
         "better_share": float(np.mean(np.array(differences) > 0)),
     }
