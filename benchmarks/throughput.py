@@ -218,13 +218,20 @@ def main() -> int:
             f"{f'first {read} tokens' if read else 'whole paragraphs'}, with the cue-model combination"
         )
     encoder_config = classifier.encoder.config
+    transformer_share = 1.0
     flops = {"plain": encoder_flops(plain_lengths(tokenizer, texts), encoder_config) / len(texts)}
     if args.random_weights:
         from standpunt.models.windows import make_windows
 
         windows = make_windows(tokenizer, texts, settings["max_length"], settings["window_overlap"], settings["prefix"])
     else:
-        windows = windows_of(texts)
+        from standpunt.models.combination import Combination
+
+        # only the paragraphs the combination's gate passes on reach the transformer
+        combination = Combination.load(shipped)
+        read = combination.needs_transformer(texts) if combination else [True] * len(texts)
+        transformer_share = float(sum(read)) / len(texts)
+        windows = windows_of([text for text, keep in zip(texts, read) if keep])
     flops["standpunt"] = encoder_flops([len(w) for w in windows.input_ids], encoder_config) / len(texts)
     peak = fp32_peak_gflops() if args.device == "cpu" else None
     plain_loop(classifier, tokenizer, texts[:8], args.device)  # warm-up
@@ -268,6 +275,7 @@ def main() -> int:
         # each round runs (a) then (b) back to back, so its ratio is paired against drift in the machine's speed
         "ratio_per_round": [round(b / a, 2) for a, b in zip(rates["plain"], rates["standpunt"])],
         "peak_mb_this_process": round(peak_rss),
+        "transformer_share": round(transformer_share, 3),
         "fp32_peak_gflop_per_s": peak,
         "compute": compute,
     }
@@ -275,7 +283,10 @@ def main() -> int:
         f"(a) plain loop, one paragraph at a time, fp32: {result['plain_per_s']} paragraphs/s"
         f" (median of {args.rounds} rounds)"
     )
-    print(f"(b) standpunt ({engine}): {result['standpunt_per_s']} paragraphs/s")
+    print(
+        f"(b) standpunt ({engine}): {result['standpunt_per_s']} paragraphs/s; the transformer read "
+        f"{transformer_share:.0%} of them (the rest the combination's gate left to the cue model)"
+    )
     print(
         f"ratio (b)/(a): {result['ratio']} (per round: {', '.join(map(str, result['ratio_per_round']))}); "
         f"peak memory of this process: {result['peak_mb_this_process']} MB"

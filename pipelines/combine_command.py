@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="training-only edits of real paragraphs (JSONL with origin_letter, text, label); "
         "default: the corpus's counterfactual edits; --extra with no file: none",
     )
+    parser.add_argument(
+        "--no-gate",
+        action="store_true",
+        help="run the transformer on every paragraph (no gate that skips it where the cue model alone "
+        "is sure of 'none')",
+    )
     return parser
 
 
@@ -139,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     transformer = OnnxStanceModel(args.model)
     try:
-        combination, report = fit_combination(transformer.predict, real, trained, extra)
+        combination, report = fit_combination(transformer.predict, real, trained, extra, gate=not args.no_gate)
     except ValueError as exc:
         print(f"combine: {args.model}: {exc}", file=sys.stderr)
         return 2
@@ -159,10 +165,20 @@ def main(argv: list[str] | None = None) -> int:
         f"stacker cross-fitted over {report['folds']} folds:",
         file=sys.stderr,
     )
-    for name in ("lexicon", "transformer", "cue_model", "combination"):
+    for name in ("lexicon", "transformer", "cue_model", "without_gate", "combination"):
         scores = report[name]
         print(
             f"  {name:12s} macro-F1 {scores['macro_f1']:.3f}  pushback F1 {scores['pushback_f1']:.3f}", file=sys.stderr
+        )
+    gate = report["gate"]
+    if gate["threshold"] is None:
+        print("  gate: none (the transformer reads every paragraph)", file=sys.stderr)
+    else:
+        print(
+            f"  gate: transformer skipped where the cue model gives none >= {gate['threshold']}: "
+            f"{gate['skipped_share']:.0%} of held-out paragraphs, labels as without the gate on "
+            f"{gate['label_agreement']:.1%}",
+            file=sys.stderr,
         )
     low, high = metrics["combination"]["combination"]["macro_f1_ci"]
     print(

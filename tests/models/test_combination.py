@@ -8,9 +8,10 @@ import shutil
 import numpy as np
 import pytest
 
-from standpunt.models.combination import Combination, Paragraphs, fit_combination
+from standpunt.models.combination import Combination, CueGate, Paragraphs, choose_gate_threshold, fit_combination
 from standpunt.models.model_folder import COMBINATION
 from standpunt.models.prediction import Prediction
+from standpunt.models.temperature import scale_scores
 from standpunt.pipelines.core.labels import LABELS
 
 AGREE = "Ik deel uw conclusie over {}."
@@ -104,3 +105,91 @@ def test_a_model_folder_with_a_combination_predicts_combined_scores(tiny_model, 
     assert np.abs(combined.scores - combination.combine(texts, plain.scores).scores).max() < 1e-5
     assert combined.labels[0] == "pushback"
     assert weights_sha256(folder) != plain_sha  # the run manifest names the combination too
+
+
+def _gated_combination(threshold: float = 0.5) -> Combination:
+    combination, _ = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5, gate=False)
+    # a gate that leaves "none" to the cue model wherever it is at least `threshold` sure
+    combination.gate = CueGate(np.eye(len(LABELS)), np.zeros(len(LABELS)), 1.0, threshold, skip_temperature=0.5)
+    return combination
+
+
+GATE_TEXTS = [
+    "Ik deel uw conclusie over de musea niet.",
+    "Het rapport over de musea is op 3 verschenen.",
+    "Ik herken de knelpunten bij de musea en zal bezien wat nodig is.",
+    "Het rapport over de archieven is op 4 verschenen.",
+]
+
+
+def test_the_gate_runs_the_transformer_only_where_the_cue_model_is_unsure():
+    combination = _gated_combination()
+    read = combination.needs_transformer(GATE_TEXTS)
+    assert read.tolist() == [True, False, True, False]  # the two reports of publication are plainly "none"
+    seen: list[list[str]] = []
+
+    def transformer(texts: list[str], **kwargs) -> Prediction:
+        seen.append(list(texts))
+        return blind_transformer(texts)
+
+    prediction = combination.wrap(transformer)(GATE_TEXTS)
+    assert seen == [[GATE_TEXTS[0], GATE_TEXTS[2]]]
+    assert prediction.labels == ["pushback", "none", "acknowledge", "none"]
+    # the same scores as combining the transformer's scores of every text (skipped rows unused)
+    full = combination.combine(GATE_TEXTS, blind_transformer(GATE_TEXTS).scores)
+    assert np.abs(full.scores - prediction.scores).max() < 1e-9
+    # a skipped paragraph's scores are the gate's, re-tempered: the label stays, the confidence changes
+    gate = combination.gate
+    own = gate.scores(combination.cue_model.predict([GATE_TEXTS[1]]).scores)
+    assert np.allclose(prediction.scores[1], scale_scores(own, 0.5)[0])
+    assert prediction.scores[1].max() > own.max()
+    # a batch the gate skips entirely never calls the transformer
+    seen.clear()
+    assert combination.wrap(transformer)([GATE_TEXTS[1]]).labels == ["none"] and seen == []
+
+
+def test_a_gate_is_saved_and_loaded_with_its_combination(tmp_path):
+    combination = _gated_combination(threshold=0.6)
+    combination.save(tmp_path)
+    loaded = Combination.load(tmp_path)
+    assert loaded.gate.threshold == 0.6 and loaded.gate.skip_temperature == 0.5
+    transformer = np.random.RandomState(1).dirichlet(np.ones(len(LABELS)), size=len(GATE_TEXTS))
+    assert (
+        np.abs(
+            loaded.combine(GATE_TEXTS, transformer).scores - combination.combine(GATE_TEXTS, transformer).scores
+        ).max()
+        < 1e-9
+    )
+    # a combination written before gates existed loads without one
+    combination.gate = None
+    combination.save(tmp_path)
+    assert Combination.load(tmp_path).gate is None
+
+
+def test_the_gate_threshold_is_the_lowest_that_keeps_the_labels_and_the_macro_f1():
+    labels = ["none"] * 6 + ["agree"] * 4
+    full = np.eye(len(LABELS))[[LABELS.index(label) for label in labels]] * 0.7 + 0.075
+    gate = np.full((10, len(LABELS)), 0.1)
+    none = LABELS.index("none")
+    # the gate is sure of the six "none" rows (0.9) and half sure of two "agree" rows (0.6)
+    gate[:6, none] = 0.9
+    gate[6:8, none] = 0.6
+    gate[8:, none] = 0.2
+    # at 0.55 the two agree rows would turn "none": 80% agreement, too few; 0.65 skips only the true "none" rows
+    assert choose_gate_threshold(gate, full, labels) == 0.65
+    # allowed 80% agreement, 0.3 would do, but the two lost "agree" rows cost macro-F1
+    assert choose_gate_threshold(gate, full, labels, min_agreement=0.8) == 0.65
+    # where even the highest threshold changes labels, there is no gate
+    gate[:, none] = 0.95
+    assert choose_gate_threshold(gate, full, labels) is None
+
+
+def test_fit_combination_reports_the_gate_it_chose():
+    combination, report = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
+    gate = report["gate"]
+    # the transformer knows nothing here, so the gate may skip it wherever the cue model's labels stand
+    assert gate["threshold"] is not None and combination.gate.threshold == gate["threshold"]
+    assert gate["label_agreement"] >= 0.98 and gate["skipped_share"] > 0
+    assert report["combination"]["macro_f1"] >= report["without_gate"]["macro_f1"]
+    _, ungated = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5, gate=False)
+    assert ungated["gate"]["threshold"] is None and ungated["gate"]["skipped_share"] == 0.0

@@ -58,3 +58,6 @@ def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
     record = metrics["combination"]
     assert record["heldout_letters"] == len(real - trained)
     assert record["combination"]["macro_f1"] > record["lexicon"]["macro_f1"]
+    # its gate spares the transformer paragraphs without costing held-out labels
+    assert record["gate"]["skipped_share"] > 0.3 and record["gate"]["label_agreement"] >= 0.98
+    assert record["combination"]["macro_f1"] >= record["without_gate"]["macro_f1"]

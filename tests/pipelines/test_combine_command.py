@@ -49,6 +49,9 @@ def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_p
     # the tiny transformer is random: the cue model carries the combination past it
     assert record["combination"]["macro_f1"] > record["transformer"]["macro_f1"]
     assert 0.0 <= record["ece"] <= 1.0 and record["temperature"] > 0
+    gate = record["gate"]
+    assert gate["threshold"] is None or gate["label_agreement"] >= 0.98
+    assert "without_gate" in record
 
 
 def test_edits_from_several_files_keep_their_origin_letters(tmp_path):
