@@ -41,7 +41,8 @@ def make_archive(folder: Path, size: int) -> None:
 
 def run(size: int, model: str | None) -> dict:
     """One `standpunt predict` process over `size` letters: rates, cold start
-    (process start to the first paragraph written) and peak memory."""
+    (process start to the first paragraph written), the first letter done
+    (its letters.jsonl line, after its evidence sentences) and peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
         archive, out = Path(tmp) / "archive", Path(tmp) / "out"
         make_archive(archive, size)
@@ -69,11 +70,13 @@ def run(size: int, model: str | None) -> dict:
             text=True,
             env=dict(os.environ, HF_HUB_OFFLINE="1"),
         )
-        first = None
-        paragraphs_file = out / "paragraphs.jsonl"
+        first = first_letter = None
+        paragraphs_file, letters_file = out / "paragraphs.jsonl", out / "letters.jsonl"
         while process.poll() is None:
             if first is None and paragraphs_file.exists() and paragraphs_file.stat().st_size:
                 first = time.perf_counter() - started
+            if first_letter is None and letters_file.exists() and letters_file.stat().st_size:
+                first_letter = time.perf_counter() - started
             time.sleep(0.02)
         seconds = time.perf_counter() - started
         stdout, _ = process.communicate()
@@ -90,6 +93,7 @@ def run(size: int, model: str | None) -> dict:
         "letters_per_s": round(size / seconds, 2),
         "paragraphs_per_s": round(paragraphs / seconds, 1),
         "cold_start_s": round(first or seconds, 1),
+        "first_letter_s": round(first_letter or seconds, 1),
         "peak_mb": round(peak_kb / 1024),
     }
 
@@ -101,11 +105,15 @@ def main() -> int:
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     rows = [run(size, args.model) for size in args.sizes]
-    print(f"{'letters':>8} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'peak MB':>8}")
+    print(
+        f"{'letters':>8} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'peak MB':>8} "
+        f"{'first paragraph s':>17} {'first letter s':>14}"
+    )
     for r in rows:
         print(
             f"{r['letters']:>8} {r['paragraphs']:>10} {r['seconds']:>8} "
-            f"{r['letters_per_s']:>9} {r['paragraphs_per_s']:>12} {r['peak_mb']:>8}"
+            f"{r['letters_per_s']:>9} {r['paragraphs_per_s']:>12} {r['peak_mb']:>8} "
+            f"{r['cold_start_s']:>17} {r['first_letter_s']:>14}"
         )
     if len(rows) > 1:
         print(

@@ -62,13 +62,23 @@ class OutputFolder:
             os.replace(staging, path)
 
     def write_letter(self, letter: dict, paragraphs: list[dict]) -> None:
+        self.write_paragraphs(paragraphs)
+        self.finish_letter(letter, len(paragraphs))
+
+    def write_paragraphs(self, paragraphs: list[dict]) -> None:
+        """One letter's paragraph lines (one write call); the letter is not done
+        until finish_letter writes its line."""
         if paragraphs:
             self._paragraphs.write("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in paragraphs))
             self._paragraphs.flush()
+
+    def finish_letter(self, letter: dict, paragraphs: int) -> None:
+        """The letter's line in letters.jsonl, after its paragraph lines: from
+        here on it is done."""
         self._letters.write(json.dumps(letter, ensure_ascii=False) + "\n")
         self._letters.flush()
         self.done.add(letter["letter"])
-        self._count(letter, len(paragraphs))
+        self._count(letter, paragraphs)
 
     def _count(self, letter: dict, paragraphs: int) -> None:
         self.totals["letters"] += 1

@@ -56,13 +56,20 @@ class RunStats:
     failures: Counter = field(default_factory=Counter)  # reason -> letters
 
 
-def classify_group(group: list[dict], predictor: Predictor, config: PredictConfig) -> list[tuple[dict, list[dict]]]:
-    """Label every paragraph of a group of letters in one pass, score the
-    candidate evidence sentences of all of them in a second, then summarise
-    each letter."""
+@dataclass
+class LabelledGroup:
+    """A group of letters whose paragraphs are labelled but not yet
+    summarised: their paragraph records can be written before the evidence
+    sentences are scored."""
+
+    group: list[dict]
+    letters: list[tuple[dict, list[dict], list[LabelledParagraph]]]  # ok letters: result, records, labelled
+
+
+def label_group(group: list[dict], predictor: Predictor) -> LabelledGroup:
+    """Label every paragraph of a group of letters in one pass."""
     texts = [p["text"] for r in group if r["status"] == "ok" for p in r["paragraphs"]]
     prediction = predictor.predict(texts) if texts else None
-    rule = config.summary.finding_rule
     short = predictor.identity.short
     rounded = prediction.score_dicts(6) if prediction is not None else []
     position = 0
@@ -78,10 +85,18 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
             paragraphs.append({**record, "label": label, "scores": scores, "model": short})
             labelled.append(LabelledParagraph(record["paragraph"], record["text"], record["heading"], label, scores))
         labelled_letters.append((result, paragraphs, labelled))
+    return LabelledGroup(group, labelled_letters)
 
+
+def summarise_group(
+    labelled: LabelledGroup, predictor: Predictor, config: PredictConfig
+) -> list[tuple[dict, list[dict]]]:
+    """Score the candidate evidence sentences of every letter of the group in
+    one pass, then summarise each letter: (letter line, paragraph records)."""
+    rule = config.summary.finding_rule
     sentence_scores: dict[str, dict[str, float]] = {}
     if config.summary.evidence:
-        sentences = sorted({s for _, _, labelled in labelled_letters for s in candidate_sentences(labelled, rule)})
+        sentences = sorted({s for _, _, paragraphs in labelled.letters for s in candidate_sentences(paragraphs, rule)})
         if sentences:
             scored = predictor.predict(sentences)
             sentence_scores = dict(zip(sentences, scored.score_dicts()))
@@ -89,12 +104,13 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
     def lookup(sentences: list[str]) -> list[dict[str, float]]:
         return [sentence_scores[s] for s in sentences]
 
+    score_sentences = lookup if config.summary.evidence else None
     summaries = {
-        id(result): (paragraphs, summarize_letter(labelled, rule, lookup if config.summary.evidence else None))
-        for result, paragraphs, labelled in labelled_letters
+        id(result): (paragraphs, summarize_letter(labelled_paragraphs, rule, score_sentences))
+        for result, paragraphs, labelled_paragraphs in labelled.letters
     }
     out = []
-    for result in group:
+    for result in labelled.group:
         if result["status"] != "ok":
             out.append(({k: result[k] for k in ("letter", "source", "status", "reason", "error")}, []))
             continue
@@ -111,6 +127,13 @@ def classify_group(group: list[dict], predictor: Predictor, config: PredictConfi
         }
         out.append((letter, paragraphs))
     return out
+
+
+def classify_group(group: list[dict], predictor: Predictor, config: PredictConfig) -> list[tuple[dict, list[dict]]]:
+    """Label every paragraph of a group of letters in one pass, score the
+    candidate evidence sentences of all of them in a second, then summarise
+    each letter."""
+    return summarise_group(label_group(group, predictor), predictor, config)
 
 
 class NothingToPredict(StandpuntError):
@@ -202,8 +225,14 @@ def predict_archive(
             # sort more paragraphs by length and so pad less.
             if n_paragraphs >= group_size or not remaining:
                 group_size = min(group_size * 2, LARGEST_GROUP)
-                for letter, paragraphs in classify_group(group, predictor, config):
-                    output.write_letter(letter, paragraphs)
+                labelled = label_group(group, predictor)
+                # Paragraph lines go out as soon as they are labelled; each
+                # letter's line follows once its evidence is scored (a letter
+                # counts as done only then, outputs.py).
+                for _, paragraphs, _ in labelled.letters:
+                    output.write_paragraphs(paragraphs)
+                for letter, paragraphs in summarise_group(labelled, predictor, config):
+                    output.finish_letter(letter, len(paragraphs))
                     if letter["status"] == "ok":
                         stats.ok += 1
                         stats.paragraphs += len(paragraphs)

@@ -36,3 +36,15 @@ def test_done_letters_are_known_by_id_not_by_the_path_given(tmp_path):
     again = OutputFolder(tmp_path)
     assert again.done == {"2019/brief"} and again.dropped_paragraph_lines == 0
     again.close()
+
+
+def test_paragraphs_written_without_their_letter_line_are_not_done(tmp_path):
+    out = OutputFolder(tmp_path)
+    out.write_paragraphs([{"letter": "a", "source": "a.txt", "paragraph": 0}])
+    out.close()  # killed before finish_letter
+    again = OutputFolder(tmp_path)
+    assert again.done == set() and again.dropped_paragraph_lines == 1
+    again.write_paragraphs([{"letter": "a", "source": "a.txt", "paragraph": 0}])
+    again.finish_letter({"letter": "a", "source": "a.txt", "status": "ok"}, 1)
+    again.close()
+    assert len(read_jsonl(tmp_path / "paragraphs.jsonl")) == 1 and again.totals["paragraphs"] == 1

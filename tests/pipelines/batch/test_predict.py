@@ -252,3 +252,45 @@ def test_killed_run_resumes_without_loss_or_duplicates(tiny_model, tmp_path):
     assert result.returncode == 0
     assert "already done" in result.stderr
     assert canonical(resumed) == canonical(reference)
+
+
+def test_paragraph_lines_are_written_before_the_evidence_is_scored(tiny_model, tmp_path, monkeypatch):
+    """A letter's labels reach paragraphs.jsonl as soon as they exist; its
+    letters.jsonl line (findings and evidence) follows the evidence pass."""
+    import numpy as np
+
+    from standpunt.models.prediction import Prediction
+    from standpunt.pipelines.batch import runner
+    from standpunt.pipelines.core.labels import LABELS
+
+    out = tmp_path / "out"
+    seen = []  # (texts classified, paragraph lines and letter lines on disk at that moment)
+
+    def lines(name):
+        path = out / name
+        return len(path.read_text().splitlines()) if path.exists() else 0
+
+    def everything_pushback(texts):
+        seen.append((len(texts), lines("paragraphs.jsonl"), lines("letters.jsonl")))
+        scores = np.tile(np.eye(len(LABELS))[LABELS.index("pushback")] * 0.9 + 0.025, (len(texts), 1))
+        return Prediction.from_scores(scores)
+
+    real = runner.configured_predictor
+
+    def configured(config):
+        predictor = real(config)
+        predictor._predict = everything_pushback
+        return predictor
+
+    monkeypatch.setattr(runner, "configured_predictor", configured)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(EXAMPLES / "000_seed-aenm-vo2025.txt", archive / "brief.txt")
+    assert main(["predict", str(archive), "--out", str(out), "--model", str(tiny_model), "--no-progress"]) == 0
+    paragraphs = lines("paragraphs.jsonl")
+    assert len(seen) == 2  # the letter's paragraphs, then its candidate evidence sentences
+    assert seen[0][1:] == (0, 0)
+    assert seen[1][1:] == (paragraphs, 0)  # labels on disk, the letter not yet done
+    assert lines("letters.jsonl") == 1
+    letter = json.loads((out / "letters.jsonl").read_text())
+    assert any(f["evidence"] for f in letter["findings"])
