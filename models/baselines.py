@@ -63,6 +63,8 @@ _CUES: dict[str, list[str]] = {
         r"kanttekening",
         r"buiten (?:onze|mijn) invloed",
         r"\bniet van toepassing",
+        # wrong figures or conclusions: "De cijfers in uw rapport zijn onjuist" (not "onjuiste tenaamstelling")
+        r"\bonjuist\b",
     ],
     "agree": [
         r"\bonderschrijf",
@@ -79,6 +81,11 @@ _CUES: dict[str, list[str]] = {
         r"sluit(?:en)? (?:mij|me|ons|zich) aan bij",
         r"voer(?:t|en)? (?:ik|wij) (?:deze|die|de) aanbeveling uit",
         r"\bdeel(?:t|en)? (?:de|deze|die|uw) (?:conclusie|analyse|zorg|mening)",
+        # having carried out the recommendation is agree (conventions); measures "ingevoerd" alone are not
+        r"aanbeveling(?:en)?\b[^.;:]{0,80}?\b(?:is|zijn) (?:inmiddels |reeds |al )(?:uitgevoerd|opgevolgd|overgenomen)",
+        # owning the failing the auditor found
+        r"\bneem(?:t|en)? (?:ik |wij |het kabinet )?(?:daarvoor |hiervoor |daar |hier )?"
+        r"(?:de |volle )*verantwoordelijkheid",
     ],
     "acknowledge": [
         r"\bherken(?:t|nen)? (?:de|het|deze|die|uw)\b",
@@ -114,7 +121,10 @@ def _negated(text: str, match: re.Match) -> bool:
     """An agreement cue negated just before it ("niet eens") or anywhere in
     the rest of its clause. A cue that itself ends in a conjunction ("blij
     dat") is followed by the finding, so only what comes before counts."""
-    if _NEGATION.search(text[max(0, match.start() - 25) : match.start()]):
+    before = text[max(0, match.start() - 25) : match.start()]
+    # only this clause: in "niet op orde; ik deel" the "niet" is not the cue's
+    before = re.split(r"[.;:!?]", before)[-1]
+    if _NEGATION.search(before):
         return True
     if _ENDS_IN_CONJUNCTION.search(match.group(0)):
         return False

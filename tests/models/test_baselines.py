@@ -18,6 +18,16 @@ from standpunt.models.baselines import LexiconBaseline, make_baseline
         ("Ik herken de knelpunten en zal bezien wat nodig is.", "acknowledge"),
         ("Ik onderschrijf uw conclusie, maar de belangrijkste oorzaak is de hoge instroom.", "pushback"),
         ("Hoogachtend, de minister.", "none"),
+        # wrong figures or conclusions are disputed; a wrong fact the sender reports is not
+        ("De cijfers in uw rapport zijn onjuist.", "pushback"),
+        ("Er is geen geld gereserveerd voor burgers die last hadden van onjuiste tenaamstelling.", "none"),
+        # a recommendation carried out is agree; measures alone are not
+        ("Uw aanbeveling om het toezicht te versterken is inmiddels uitgevoerd.", "agree"),
+        ("De maatregelen die bijdragen aan de opvolging van de aanbevelingen zijn inmiddels ingevoerd.", "none"),
+        ("De werkprocessen waren niet op orde; ik neem daarvoor de verantwoordelijkheid.", "agree"),
+        # a "niet" in the clause before does not negate the agreement; one in its own clause does
+        ("De werkprocessen waren niet op orde. Ik deel uw conclusie.", "agree"),
+        ("Ik neem daarvoor niet de verantwoordelijkheid.", "pushback"),
     ],
 )
 def test_lexicon_cues_negation_and_precedence(text, label):
