@@ -128,16 +128,19 @@ class Combination:
         read = self._reads(cue_scores)
         return Prediction.from_scores(self._scores(cue_scores, np.asarray(transformer_scores)[read], read))
 
-    def wrap(self, predict):
+    def wrap(self, predict, gate: bool = True):
         """predict(texts) of the transformer -> predict(texts) of the
         combination, which runs the transformer only on the texts the gate
-        passes."""
+        passes (`gate=False`: on every text, as evidence sentences are scored:
+        on batch 6's letters, unseen by a combination fitted without them, the
+        gate at 0.5 picked an annotated evidence sentence for 0.603 of 179
+        stance paragraphs against 0.637 without it)."""
 
         def combined(texts: list[str], **kwargs) -> Prediction:
             if not texts:
                 return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
             cue_scores = self.cue_model.predict(texts).scores
-            read = self._reads(cue_scores)
+            read = self._reads(cue_scores) if gate else np.ones(len(texts), dtype=bool)
             rest = [text for text, keep in zip(texts, read) if keep]
             transformer_scores = predict(rest, **kwargs).in_order(LABELS) if rest else None
             return Prediction.from_scores(self._scores(cue_scores, transformer_scores, read))

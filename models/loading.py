@@ -39,9 +39,16 @@ class Predictor:
     version: str | None
     _predict: object = field(repr=False, default=None)
     identity: ModelIdentity | None = None
+    _score_evidence: object = field(repr=False, default=None)  # None: as predict
 
     def predict(self, texts: list[str]) -> Prediction:
         return self._predict(texts)
+
+    def score_evidence(self, sentences: list[str]) -> Prediction:
+        """Scores of candidate evidence sentences: the model without its
+        combination's gate, which was chosen on paragraph labels, not on
+        ranking the sentences of a paragraph."""
+        return (self._score_evidence or self._predict)(sentences)
 
 
 def _model_version(uri: str):
@@ -158,7 +165,8 @@ def _registered_model_folder(version) -> Path | None:
 
 
 def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | None, batch_size: int):
-    """(predict function, recorded git commit) of a model folder on ONNX Runtime or PyTorch."""
+    """(predict function, evidence-scoring function, recorded git commit) of a
+    model folder on ONNX Runtime or PyTorch."""
     if not ModelFolder(folder).has_config():
         raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs {CONFIG} and {WEIGHTS})")
     if backend == "onnx":
@@ -173,11 +181,11 @@ def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | 
         from standpunt.models.stance_model import StanceModel
 
         model = StanceModel.load(folder)
-    predict = partial(model.predict, batch_size=batch_size)
+    predict = evidence = partial(model.predict, batch_size=batch_size)
     combination = Combination.load(folder)
     if combination is not None:  # the rule book's cue model beside the transformer (models/combination.py)
-        predict = combination.wrap(predict)
-    return predict, (model.metrics or {}).get("git_commit")
+        predict, evidence = combination.wrap(predict), combination.wrap(predict, gate=False)
+    return predict, evidence, (model.metrics or {}).get("git_commit")
 
 
 def _registry_predictor(
@@ -206,7 +214,7 @@ def _registry_predictor(
         folder = _model_folder_at(uri.rstrip("/"))
     if folder is None:
         raise ModelSpecError(f"{uri}: holds no Standpunt model folder ({CONFIG} + {WEIGHTS}) at {tracking_uri}")
-    predict, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
+    predict, evidence, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
     identity = ModelIdentity(
         given,
         uri,
@@ -219,7 +227,7 @@ def _registry_predictor(
         recorded_dev_macro_f1(folder),
         str(folder),
     )
-    return Predictor(uri, "registry", version, predict, identity)
+    return Predictor(uri, "registry", version, predict, identity, evidence)
 
 
 def training_paragraphs(config_path: str | Path | None = None) -> tuple[list[str], list[str]]:
@@ -267,7 +275,7 @@ def resolve_model(
         return _registry_predictor(spec, resolved, registry, backend, quantize, threads, batch_size)
     folder = Path(resolved)
     if folder.is_dir():
-        predict, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
+        predict, evidence, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
         identity = ModelIdentity(
             spec,
             str(folder),
@@ -277,7 +285,7 @@ def resolve_model(
             dev_macro_f1=recorded_dev_macro_f1(folder),
             folder=str(folder),
         )
-        return Predictor(str(folder), "folder", commit, predict, identity)
+        return Predictor(str(folder), "folder", commit, predict, identity, evidence)
     raise ModelSpecError(
         f"{resolved}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})"
     )

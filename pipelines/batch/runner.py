@@ -98,7 +98,7 @@ def summarise_group(
     if config.summary.evidence:
         sentences = sorted({s for _, _, paragraphs in labelled.letters for s in candidate_sentences(paragraphs, rule)})
         if sentences:
-            scored = predictor.predict(sentences)
+            scored = predictor.score_evidence(sentences)
             sentence_scores = dict(zip(sentences, scored.score_dicts()))
 
     def lookup(sentences: list[str]) -> list[dict[str, float]]:

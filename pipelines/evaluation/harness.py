@@ -229,7 +229,7 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
 
 def _sentence_scorer(predictor: Predictor):
     def score(sentences: list[str]) -> list[dict[str, float]]:
-        return predictor.predict(sentences).score_dicts()
+        return predictor.score_evidence(sentences).score_dicts()
 
     return score
 

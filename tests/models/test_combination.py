@@ -3,6 +3,7 @@ and that every loader applies it."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import numpy as np
@@ -107,10 +108,10 @@ def test_a_model_folder_with_a_combination_predicts_combined_scores(tiny_model, 
     assert weights_sha256(folder) != plain_sha  # the run manifest names the combination too
 
 
-def _gated_combination(threshold: float = 0.5) -> Combination:
+def _gated_combination(threshold: float = 0.5, skip_temperature: float = 0.5) -> Combination:
     combination, _ = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5, gate=False)
     # a gate that leaves "none" to the cue model wherever it is at least `threshold` sure
-    combination.gate = CueGate(np.eye(len(LABELS)), np.zeros(len(LABELS)), 1.0, threshold, skip_temperature=0.5)
+    combination.gate = CueGate(np.eye(len(LABELS)), np.zeros(len(LABELS)), 1.0, threshold, skip_temperature)
     return combination
 
 
@@ -146,6 +147,12 @@ def test_the_gate_runs_the_transformer_only_where_the_cue_model_is_unsure():
     # a batch the gate skips entirely never calls the transformer
     seen.clear()
     assert combination.wrap(transformer)([GATE_TEXTS[1]]).labels == ["none"] and seen == []
+    # without the gate (as evidence sentences are scored) it reads every text
+    ungated = combination.wrap(transformer, gate=False)(GATE_TEXTS)
+    assert seen == [GATE_TEXTS]
+    without_gate = dataclasses.replace(combination, gate=None)
+    expected = without_gate.combine(GATE_TEXTS, blind_transformer(GATE_TEXTS).scores).scores
+    assert np.abs(ungated.scores - expected).max() < 1e-9
 
 
 def test_a_gate_is_saved_and_loaded_with_its_combination(tmp_path):
@@ -193,3 +200,25 @@ def test_fit_combination_reports_the_gate_it_chose():
     assert report["combination"]["macro_f1"] >= report["without_gate"]["macro_f1"]
     _, ungated = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5, gate=False)
     assert ungated["gate"]["threshold"] is None and ungated["gate"]["skipped_share"] == 0.0
+
+
+def test_evidence_sentences_are_scored_without_the_gate(tiny_model, tmp_path):
+    from standpunt.models.loading import resolve_model
+    from standpunt.models.onnx_backend import OnnxStanceModel
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model, folder)
+    combination = _gated_combination(skip_temperature=3.0)  # skipped rows far less sure than the full stacker
+    combination.save(folder)
+    predictor = resolve_model(str(folder), backend="onnx")
+    transformer = OnnxStanceModel(folder)
+    gated = combination.wrap(transformer.predict)(GATE_TEXTS)
+    full = combination.combine(GATE_TEXTS, transformer.predict(GATE_TEXTS).scores)
+    assert np.abs(predictor.predict(GATE_TEXTS).scores - gated.scores).max() < 1e-5
+    ungated = combination.wrap(transformer.predict, gate=False)(GATE_TEXTS)
+    assert np.abs(predictor.score_evidence(GATE_TEXTS).scores - ungated.scores).max() < 1e-5
+    without_gate = dataclasses.replace(combination, gate=None)
+    expected = without_gate.combine(GATE_TEXTS, transformer.predict(GATE_TEXTS).scores).scores
+    assert np.abs(ungated.scores - expected).max() < 1e-5
+    assert np.abs(gated.scores - full.scores).max() < 1e-5
+    assert np.abs(ungated.scores[[1, 3]] - gated.scores[[1, 3]]).min() > 1e-3  # the skipped rows differ

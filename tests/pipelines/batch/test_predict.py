@@ -279,7 +279,7 @@ def test_paragraph_lines_are_written_before_the_evidence_is_scored(tiny_model, t
 
     def configured(config):
         predictor = real(config)
-        predictor._predict = everything_pushback
+        predictor._predict = predictor._score_evidence = everything_pushback
         return predictor
 
     monkeypatch.setattr(runner, "configured_predictor", configured)
