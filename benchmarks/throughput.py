@@ -229,9 +229,9 @@ def main() -> int:
 
         # only the paragraphs the combination's gate passes on reach the transformer
         combination = Combination.load(shipped)
-        read = combination.needs_transformer(texts) if combination else [True] * len(texts)
-        transformer_share = float(sum(read)) / len(texts)
-        windows = windows_of([text for text, keep in zip(texts, read) if keep])
+        passed = combination.needs_transformer(texts) if combination else [True] * len(texts)
+        transformer_share = float(sum(passed)) / len(texts)
+        windows = windows_of([text for text, keep in zip(texts, passed) if keep])
     flops["standpunt"] = encoder_flops([len(w) for w in windows.input_ids], encoder_config) / len(texts)
     peak = fp32_peak_gflops() if args.device == "cpu" else None
     plain_loop(classifier, tokenizer, texts[:8], args.device)  # warm-up
