@@ -241,10 +241,10 @@ def fit_stacker(
     Class-balanced, because pushback is rare and matters most to analysts;
     the temperature then restores calibrated probabilities (fitted on the same
     scores: a single number, so it hardly overfits)."""
-    return _fit_logistic(stack_features(cue_scores, transformer_scores), labels)
+    return fit_calibrated_logistic(stack_features(cue_scores, transformer_scores), labels)
 
 
-def _fit_logistic(features: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
+def fit_calibrated_logistic(features: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
     """Class-balanced multinomial logistic regression (rows in LABELS order)
     and the temperature that calibrates it on the same rows."""
     from sklearn.linear_model import LogisticRegression
@@ -263,7 +263,7 @@ def _fit_logistic(features: np.ndarray, labels: list[str]) -> tuple[np.ndarray, 
 def fit_gate_stacker(cue_scores: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
     """(weights, bias, temperature) of the cue model's scores alone: what stands
     where the gate skips the transformer."""
-    return _fit_logistic(np.log(np.clip(cue_scores, _FLOOR, 1.0)), labels)
+    return fit_calibrated_logistic(np.log(np.clip(cue_scores, _FLOOR, 1.0)), labels)
 
 
 GATE_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)

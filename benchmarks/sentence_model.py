@@ -1,0 +1,155 @@
+"""The sentence-level candidate of the quality issue: a cue model trained on
+sentences, supervised by the annotators' evidence cues, whose paragraph label
+follows the rule book's precedence (multiple-instance learning), and the same
+model as a third input of the shipped combination's stacker.
+
+    python benchmarks/sentence_model.py [--seeds 13 14 15]
+
+Training sentences: in a stance paragraph with marked cues
+(data/corpus/cues*.jsonl, two blind passes, union) the cue sentences carry its
+label and the others `none`; a stance paragraph without cues trains whole;
+every sentence of a `none` paragraph is `none`. Folds are grouped by letter
+over every real letter. Reported, per fold seed:
+
+- the sentence model alone: a paragraph is the first of pushback > agree >
+  acknowledge whose best sentence scores at least 0.5, else none (over all
+  real letters);
+- the stacker of `standpunt combine` (cross-fitted over the 268 held-out
+  letters of the shipped transformer) over cue model + transformer, and
+  with the sentence model's best-sentence scores added.
+
+Measured 2026-12-06 (README, "The combination"): alone 0.454/0.441/0.427
+macro-F1; in the stacker 0.511 -> 0.511, 0.493 -> 0.489, 0.495 -> 0.478."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from machine import describe_machine  # noqa: E402
+
+from standpunt.models.baselines import HybridBaseline  # noqa: E402
+from standpunt.models.combination import cross_fitted_cue_scores, fit_calibrated_logistic, letter_folds  # noqa: E402
+from standpunt.models.metrics import classification_metrics  # noqa: E402
+from standpunt.models.windows import softmax  # noqa: E402
+from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs  # noqa: E402
+from standpunt.pipelines.core.corpus import read_records  # noqa: E402
+from standpunt.pipelines.core.labels import LABELS  # noqa: E402
+from standpunt.pipelines.core.paths import project_path  # noqa: E402
+from standpunt.pipelines.core.text import split_sentences  # noqa: E402
+from standpunt.pipelines.evaluation.findings import is_cue, read_cues  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "models" / "default"
+PRECEDENCE = ("pushback", "agree", "acknowledge")
+
+
+def sentence_rows(text: str, label: str, cues: list[str] | None) -> tuple[list[str], list[str]]:
+    """One paragraph's training sentences and their labels."""
+    sentences = split_sentences(text) or [text]
+    if label == "none":
+        return sentences, ["none"] * len(sentences)
+    if cues:
+        labels = [label if is_cue(s, cues) else "none" for s in sentences]
+        if any(lab != "none" for lab in labels):
+            return sentences, labels
+    return [text], [label]
+
+
+def best_sentence_scores(real, keys, cues, seed: int, folds: int = 5) -> np.ndarray:
+    """Per paragraph, each label's highest sentence score from a sentence model
+    that never trained on the paragraph's letter."""
+    fold_of = letter_folds(real.letters, folds, seed)
+    sentences = [split_sentences(t) or [t] for t in real.texts]
+    best = np.zeros((len(real.texts), len(LABELS)))
+    for k in range(folds):
+        texts, labels = [], []
+        for n, letter in enumerate(real.letters):
+            if fold_of[letter] != k:
+                rows = sentence_rows(real.texts[n], real.labels[n], cues.get(keys[n]))
+                texts += rows[0]
+                labels += rows[1]
+        model = HybridBaseline().fit(texts, labels)
+        test = [n for n, letter in enumerate(real.letters) if fold_of[letter] == k]
+        scores = model.predict([s for n in test for s in sentences[n]]).scores
+        position = 0
+        for n in test:
+            best[n] = scores[position : position + len(sentences[n])].max(axis=0)
+            position += len(sentences[n])
+    return best
+
+
+def by_precedence(best: np.ndarray) -> list[str]:
+    out = []
+    for row in best:
+        out.append(next((label for label in PRECEDENCE if row[LABELS.index(label)] >= 0.5), "none"))
+    return out
+
+
+def stacked(features: np.ndarray, labels: list[str], letters: list[str], seed: int, folds: int = 5) -> np.ndarray:
+    fold_of = letter_folds(letters, folds, seed)
+    ids = np.array([fold_of[letter] for letter in letters])
+    out = np.zeros((len(labels), len(LABELS)))
+    for k in range(folds):
+        rest = ids != k
+        weights, bias, temperature = fit_calibrated_logistic(features[rest], [labels[n] for n in np.flatnonzero(rest)])
+        out[~rest] = softmax((features[~rest] @ weights.T + bias) / temperature)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
+    parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
+    args = parser.parse_args()
+    print(describe_machine(), flush=True)
+    from standpunt.models.config import load_config
+    from standpunt.models.onnx_backend import OnnxStanceModel
+
+    real, extra, trained, _ = combination_inputs(args.config, SHIPPED / "metrics.json", EDIT_FILES)
+    extra = extra.from_letters(set(real.letters))
+    keys = [
+        (r["id"], i)
+        for name in load_config(args.config).data.real
+        for r in read_records(project_path(name))
+        for i in range(len(r["paragraphs"]))
+    ]
+    cues = read_cues(sorted((ROOT / "data" / "corpus").glob("cues*.jsonl")))
+    held = [n for n, letter in enumerate(real.letters) if letter not in trained]
+    held_labels = [real.labels[n] for n in held]
+    held_letters = [real.letters[n] for n in held]
+    transformer = np.asarray(OnnxStanceModel(SHIPPED).predict([real.texts[n] for n in held]).scores, dtype=float)
+
+    def log(x: np.ndarray) -> np.ndarray:
+        return np.log(np.clip(x, 1e-6, 1.0))
+
+    def scored(gold: list[str], predicted: list[str]) -> str:
+        metrics = classification_metrics(gold, predicted)
+        return f"{metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f})"
+
+    for seed in args.seeds:
+        best = best_sentence_scores(real, keys, cues, seed)
+        cue = cross_fitted_cue_scores(
+            real.texts, real.labels, real.letters, extra.texts, extra.labels, extra.letters, 5, seed
+        )[held]
+        two = stacked(np.hstack([log(cue), log(transformer)]), held_labels, held_letters, seed + 1)
+        three = stacked(np.hstack([log(cue), log(transformer), log(best[held])]), held_labels, held_letters, seed + 1)
+        print(
+            f"seed {seed}: sentence model alone, {len(real.texts)} real paragraphs: "
+            f"{scored(real.labels, by_precedence(best))}; stacker on {len(held)} held-out paragraphs: "
+            f"cue + transformer {scored(held_labels, [LABELS[i] for i in two.argmax(axis=1)])}, "
+            f"+ sentence model {scored(held_labels, [LABELS[i] for i in three.argmax(axis=1)])}",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
