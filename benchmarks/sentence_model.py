@@ -18,8 +18,9 @@ over every real letter. Reported, per fold seed:
   letters of the shipped transformer) over cue model + transformer, and
   with the sentence model's best-sentence scores added.
 
-Measured 2026-12-06 (README, "The combination"): alone 0.454/0.441/0.427
-macro-F1; in the stacker 0.511 -> 0.511, 0.493 -> 0.489, 0.495 -> 0.478."""
+Measured 2026-12-06 (README, "The combination"), fold seeds 13/14/15: alone
+0.459/0.443/0.428 macro-F1 (pushback 0.198/0.174/0.092); in the stacker
+0.508 -> 0.512, 0.487 -> 0.492, 0.501 -> 0.477: no gain."""
 
 from __future__ import annotations
 
