@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the transformer on every paragraph (no gate that skips it where the cue model alone "
         "is sure of 'none')",
     )
+    parser.add_argument(
+        "--stacker",
+        choices=("diagonal", "full"),
+        default="diagonal",
+        help="diagonal (default): each model's log-probability of a label counts only toward that label; "
+        "full: a free logistic regression over both models' log-probabilities",
+    )
     return parser
 
 
@@ -145,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     transformer = OnnxStanceModel(args.model)
     try:
-        combination, report = fit_combination(transformer.predict, real, trained, extra, gate=not args.no_gate)
+        combination, report = fit_combination(
+            transformer.predict, real, trained, extra, gate=not args.no_gate, stacker=args.stacker
+        )
     except ValueError as exc:
         print(f"combine: {args.model}: {exc}", file=sys.stderr)
         return 2

@@ -222,3 +222,72 @@ def test_evidence_sentences_are_scored_without_the_gate(tiny_model, tmp_path):
     assert np.abs(ungated.scores - expected).max() < 1e-5
     assert np.abs(gated.scores - full.scores).max() < 1e-5
     assert np.abs(ungated.scores[[1, 3]] - gated.scores[[1, 3]]).min() > 1e-3  # the skipped rows differ
+
+
+def _two_noisy_models(rows: int, seed: int = 0):
+    """Two models' probabilities for rows of known labels: the first sure of
+    agree and none, the second of acknowledge and pushback, each noisy."""
+    rng = np.random.default_rng(seed)
+    gold = rng.integers(0, len(LABELS), rows)
+    strengths = (np.array([3.0, 0.2, 0.2, 3.0]), np.array([0.2, 3.0, 3.0, 0.2]))
+    blocks = []
+    for strength in strengths:
+        logits = rng.normal(0, 1, (rows, len(LABELS)))
+        logits[np.arange(rows), gold] += strength[gold]
+        blocks.append(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))
+    return blocks, [LABELS[g] for g in gold]
+
+
+def test_diagonal_stacker_keeps_each_label_to_its_own_columns_and_learns_whom_to_trust():
+    from standpunt.models.combination import fit_stacker, stacked_scores
+
+    (first, second), labels = _two_noisy_models(800)
+    weights, bias, temperature = fit_stacker(first, second, labels)
+    assert weights.shape == (len(LABELS), 2 * len(LABELS))
+    off_diagonal = np.ones_like(weights, dtype=bool)
+    for j in range(len(LABELS)):
+        off_diagonal[j, j] = off_diagonal[j, len(LABELS) + j] = False
+    assert np.all(weights[off_diagonal] == 0.0)
+    slopes_first, slopes_second = np.diag(weights[:, :4]), np.diag(weights[:, 4:])
+    for label in ("agree", "none"):
+        assert slopes_first[LABELS.index(label)] > slopes_second[LABELS.index(label)]
+    for label in ("acknowledge", "pushback"):
+        assert slopes_second[LABELS.index(label)] > slopes_first[LABELS.index(label)]
+    (test_first, test_second), test_labels = _two_noisy_models(400, seed=1)
+    combined = stacked_scores(test_first, test_second, weights, bias, temperature).argmax(axis=1)
+    accuracy = np.mean([LABELS[i] == g for i, g in zip(combined, test_labels)])
+    alone = max(
+        np.mean([LABELS[i] == g for i, g in zip(scores.argmax(axis=1), test_labels)])
+        for scores in (test_first, test_second)
+    )
+    assert accuracy > alone + 0.1
+
+
+def test_diagonal_stacker_gradient_matches_finite_differences():
+    from standpunt.models.combination import diagonal_objective, stack_features
+
+    (first, second), labels = _two_noisy_models(200)
+    blocks = stack_features(first, second).reshape(200, 2, len(LABELS))
+    objective = diagonal_objective(blocks, np.array([LABELS.index(label) for label in labels]))
+    theta = np.random.default_rng(3).normal(1.0, 0.3, 3 * len(LABELS))
+    _, gradient = objective(theta)
+    step = 1e-6
+    numeric = np.array(
+        [(objective(theta + step * e)[0] - objective(theta - step * e)[0]) / (2 * step) for e in np.eye(len(theta))]
+    )
+    assert np.abs(gradient).max() > 1e-3
+    assert np.allclose(gradient, numeric, atol=1e-6)
+
+
+def test_stacker_forms_and_the_report_names_the_one_used():
+    from standpunt.models.combination import fit_stacker
+
+    (first, second), labels = _two_noisy_models(300)
+    full_weights, _, _ = fit_stacker(first, second, labels, form="full")
+    assert np.count_nonzero(full_weights) > 2 * len(LABELS)
+    with pytest.raises(ValueError, match="unknown stacker form"):
+        fit_stacker(first, second, labels, form="diagonl")
+    _, report = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5, stacker="full")
+    assert report["stacker"] == "full"
+    _, report = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
+    assert report["stacker"] == "diagonal"
