@@ -2,6 +2,7 @@
 small split (a 76-paragraph dev score once said 0.556 and meant nothing).
 
     python benchmarks/model_selection.py [--folds 5] [--repeats 3] [--candidates a,b,...] [--out FILE.md] [--no-mlflow]
+                                         [--scores-out DIR]
 
 Repeated grouped k-fold: a letter never straddles folds. Synthetic letters and
 counterfactual edits go to training folds only (an edit only when its origin
@@ -135,6 +136,36 @@ class CachedLora:
         return torch.softmax(torch.from_numpy(logits), dim=1).numpy()
 
 
+class CachedSetFit:
+    """SetFit-style (models/contrastive.py): LoRA on the top six layers shaped by
+    in-batch cosine pairs on cached lower layers, then a logistic-regression
+    head on the embeddings; the first 128 tokens, as the shipped model reads."""
+
+    def __init__(self, **arguments):
+        from standpunt.models.config import load_config
+        from standpunt.models.contrastive import ContrastiveArguments
+
+        self.config = load_config(ROOT / "configs" / "default.yaml", ["train.threads=null"])
+        self.arguments = ContrastiveArguments(**arguments)
+        self.memo: dict = {}
+
+    def fit_predict(self, train: list[Item], test: list[str]) -> np.ndarray:
+        from standpunt.models.contrastive import fit_contrastive, fit_head, head_scores, paragraph_embeddings
+        from standpunt.models.layer_cache import first_trained_layer
+        from standpunt.models.stance_model import StanceModel
+        from standpunt.models.trainer import seed_everything
+
+        seed_everything(self.arguments.seed)
+        model = StanceModel.create(self.config.model, self.config.base_encoder)
+        split = first_trained_layer(self.config.model.lora_layers, self.config.model.finetune)
+        texts, labels = [i.text for i in train], [i.label for i in train]
+        fit_contrastive(model, texts, labels, self.arguments, split, self.memo)
+        head = fit_head(
+            paragraph_embeddings(model, texts, split, self.memo), labels, self.arguments, [i.weight for i in train]
+        )
+        return head_scores(head, paragraph_embeddings(model, test, split, self.memo))
+
+
 TOP4 = "model.lora_layers=[8,9,10,11]"
 CANDIDATES = {
     "majority": (lambda: Baseline("majority"), False, 0.0),
@@ -154,10 +185,15 @@ CANDIDATES = {
         True,
         0.0,
     ),
+    "lora-top6-128": (lambda: CachedLora(["model.read_tokens=128"]), False, 0.0),
+    "setfit": (lambda: CachedSetFit(), False, 0.0),
+    "setfit+syn0.3": (lambda: CachedSetFit(), False, 0.3),
 }
 
 
-def cross_validate(name: str, items: list[Item], folds: int, repeats: int, log=print) -> dict:
+def cross_validate(
+    name: str, items: list[Item], folds: int, repeats: int, log=print, scores_out: Path | None = None
+) -> dict:
     make, counterfactual, synthetic_weight = CANDIDATES[name]
     candidate = make()
     extra = extra_items(counterfactual, synthetic_weight)
@@ -179,6 +215,15 @@ def cross_validate(name: str, items: list[Item], folds: int, repeats: int, log=p
         runs.append((scores, fold_ids))
         predicted = [LABELS[j] for j in scores.argmax(axis=1)]
         log(f"  {name} repeat {repeat + 1}: macro-F1 {macro_f1(gold, predicted):.3f}")
+    if scores_out is not None:  # the out-of-fold scores, e.g. to try a candidate inside the combination
+        scores_out.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            scores_out / f"{name}.npz",
+            scores=np.stack([r[0] for r in runs]),
+            folds=np.stack([r[1] for r in runs]),
+            letters=np.array([i.letter for i in items]),
+            texts=np.array([i.text for i in items]),
+        )
     return summarise(name, items, runs, seconds, synthetic_weight, counterfactual)
 
 
@@ -292,6 +337,7 @@ def main() -> int:
     )
     parser.add_argument("--out", type=Path, help="write the table (Markdown) and the rows (JSON beside it)")
     parser.add_argument("--no-mlflow", action="store_true")
+    parser.add_argument("--scores-out", type=Path, help="folder for each candidate's out-of-fold scores (.npz)")
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     items = real_items([Path(p) for p in args.data])
@@ -305,7 +351,11 @@ def main() -> int:
         if name not in CANDIDATES:
             print(f"model_selection: unknown candidate '{name}' (known: {', '.join(CANDIDATES)})", file=sys.stderr)
             return 2
-        rows.append(cross_validate(name, items, args.folds, args.repeats, log=lambda s: print(s, flush=True)))
+        rows.append(
+            cross_validate(
+                name, items, args.folds, args.repeats, log=lambda s: print(s, flush=True), scores_out=args.scores_out
+            )
+        )
         print(table(rows[-1:], args.folds, args.repeats).splitlines()[-1], flush=True)
     text = describe_machine() + "\n\n" + table(rows, args.folds, args.repeats)
     print("\n" + text)

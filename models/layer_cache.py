@@ -80,6 +80,12 @@ def frozen_states(
 def top_logits(classifier: StanceClassifier, states: list[torch.Tensor], split: int) -> torch.Tensor:
     """The classifier's logits for a batch of cached windows: the layers from
     `split` up, mean pooling and the head (with gradients)."""
+    return classifier.head(classifier.dropout(top_embeddings(classifier, states, split)))
+
+
+def top_embeddings(classifier: StanceClassifier, states: list[torch.Tensor], split: int) -> torch.Tensor:
+    """The mean-pooled embeddings of a batch of cached windows, the layers from
+    `split` up run with gradients: what contrastive training (models/contrastive.py) shapes."""
     bert = bert_of(classifier)
     longest = max(s.shape[0] for s in states)
     hidden = states[0].new_zeros((len(states), longest, states[0].shape[1]))
@@ -90,7 +96,7 @@ def top_logits(classifier: StanceClassifier, states: list[torch.Tensor], split: 
     attention = _bidirectional_mask(bert, hidden, mask)
     for layer in bert.encoder.layer[split:]:
         hidden = layer(hidden, attention)
-    return classifier.head(classifier.dropout(mean_pool(hidden, mask)))
+    return mean_pool(hidden, mask)
 
 
 @torch.no_grad()
