@@ -35,11 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from machine import describe_machine  # noqa: E402
+from stack_candidates import log, stacked  # noqa: E402
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
-from standpunt.models.combination import cross_fitted_cue_scores, fit_calibrated_logistic, letter_folds  # noqa: E402
+from standpunt.models.combination import cross_fitted_cue_scores, letter_folds  # noqa: E402
 from standpunt.models.metrics import classification_metrics  # noqa: E402
-from standpunt.models.windows import softmax  # noqa: E402
 from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs  # noqa: E402
 from standpunt.pipelines.core.corpus import read_records  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
@@ -94,17 +94,6 @@ def by_precedence(best: np.ndarray) -> list[str]:
     return out
 
 
-def stacked(features: np.ndarray, labels: list[str], letters: list[str], seed: int, folds: int = 5) -> np.ndarray:
-    fold_of = letter_folds(letters, folds, seed)
-    ids = np.array([fold_of[letter] for letter in letters])
-    out = np.zeros((len(labels), len(LABELS)))
-    for k in range(folds):
-        rest = ids != k
-        weights, bias, temperature = fit_calibrated_logistic(features[rest], [labels[n] for n in np.flatnonzero(rest)])
-        out[~rest] = softmax((features[~rest] @ weights.T + bias) / temperature)
-    return out
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
@@ -128,9 +117,6 @@ def main() -> int:
     held_letters = [real.letters[n] for n in held]
     transformer = np.asarray(OnnxStanceModel(SHIPPED).predict([real.texts[n] for n in held]).scores, dtype=float)
 
-    def log(x: np.ndarray) -> np.ndarray:
-        return np.log(np.clip(x, 1e-6, 1.0))
-
     def scored(gold: list[str], predicted: list[str]) -> str:
         metrics = classification_metrics(gold, predicted)
         return f"{metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f})"
@@ -140,8 +126,10 @@ def main() -> int:
         cue = cross_fitted_cue_scores(
             real.texts, real.labels, real.letters, extra.texts, extra.labels, extra.letters, 5, seed
         )[held]
-        two = stacked(np.hstack([log(cue), log(transformer)]), held_labels, held_letters, seed + 1)
-        three = stacked(np.hstack([log(cue), log(transformer), log(best[held])]), held_labels, held_letters, seed + 1)
+        two = stacked(np.hstack([log(cue), log(transformer)]), held_labels, held_letters, seed + 1, "full")
+        three = stacked(
+            np.hstack([log(cue), log(transformer), log(best[held])]), held_labels, held_letters, seed + 1, "full"
+        )
         print(
             f"seed {seed}: sentence model alone, {len(real.texts)} real paragraphs: "
             f"{scored(real.labels, by_precedence(best))}; stacker on {len(held)} held-out paragraphs: "

@@ -47,7 +47,7 @@ from standpunt.models.windows import softmax  # noqa: E402
 from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.text import fold  # noqa: E402
-from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap  # noqa: E402
+from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap, paired_letter_bootstrap  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,30 +74,6 @@ def stacked(
 
 def log(x: np.ndarray) -> np.ndarray:
     return np.log(np.clip(x, 1e-6, 1.0))
-
-
-def paired_difference(
-    letters, gold, first, second, resamples: int = 1000, seed: int = 13
-) -> tuple[float, float, float]:
-    """Macro-F1 of `second` minus `first`, resampling letters for both at once:
-    the 95% interval and the share of resamples where `second` is ahead."""
-    from sklearn.metrics import f1_score
-
-    rng = np.random.default_rng(seed)
-    by_letter: dict[str, list[int]] = {}
-    for n, letter in enumerate(letters):
-        by_letter.setdefault(letter, []).append(n)
-    groups = list(by_letter.values())
-    gold, first, second = np.array(gold), np.array(first), np.array(second)
-    diffs = []
-    for _ in range(resamples):
-        rows = np.concatenate([groups[i] for i in rng.integers(0, len(groups), len(groups))])
-        diffs.append(
-            f1_score(gold[rows], second[rows], labels=list(LABELS), average="macro", zero_division=0)
-            - f1_score(gold[rows], first[rows], labels=list(LABELS), average="macro", zero_division=0)
-        )
-    diffs = np.array(diffs)
-    return float(np.percentile(diffs, 2.5)), float(np.percentile(diffs, 97.5)), float((diffs > 0).mean())
 
 
 def main() -> int:
@@ -153,8 +129,13 @@ def main() -> int:
             ]
             line = f"  {name}: 95% CI {low:.3f}-{high:.3f}"
             if name != reference:
-                d_low, d_high, ahead = paired_difference(letters, gold, labels_of(runs[reference]), labels_of(scores))
-                line += f"; minus {reference}: {d_low:+.3f} to {d_high:+.3f}, ahead in {ahead:.0%}"
+                paired = paired_letter_bootstrap(
+                    letters, gold, labels_of(runs[reference]), labels_of(scores), list(LABELS)
+                )
+                line += (
+                    f"; minus {reference}: {paired['low']:+.3f} to {paired['high']:+.3f}, "
+                    f"ahead in {paired['better_share']:.0%}"
+                )
             print(line, flush=True)
     return 0
 

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 from standpunt.models.classifier import mean_pool
 from standpunt.models.layer_cache import frozen_states, top_embeddings
+from standpunt.models.trainer import warmup_then_linear_decay
 from standpunt.pipelines.core.labels import LABELS
 
 
@@ -109,11 +110,7 @@ def fit_contrastive(
     params = [p for p in model.classifier.parameters() if p.requires_grad and id(p) not in head_ids]
     optimizer = torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=args.weight_decay)
     per_epoch = math.ceil(len(window_labels) / args.batch_size)
-    total = per_epoch * args.epochs
-    warmup = max(1, int(total * args.warmup_ratio))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: (step + 1) / warmup if step < warmup else max(0.0, (total - step) / (total - warmup))
-    )
+    scheduler = warmup_then_linear_decay(optimizer, per_epoch * args.epochs, args.warmup_ratio)
     targets = torch.tensor(window_labels)
     history = []
     model.classifier.train()

@@ -63,6 +63,19 @@ def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> l
     return batches
 
 
+def warmup_then_linear_decay(optimizer, total_steps: int, warmup_ratio: float):
+    """Learning rate rising linearly over the first `warmup_ratio` of the steps
+    (at least one), then falling linearly to zero at `total_steps`."""
+    warmup = max(1, int(total_steps * warmup_ratio))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
 def class_weights(label_ids: list[int], mode: str) -> torch.Tensor:
     counts = np.bincount(label_ids, minlength=len(LABELS)).astype(np.float64)
     if mode == "none":
@@ -126,14 +139,7 @@ def fit(
     total_steps = steps_per_epoch * config.train.epochs
     if config.train.max_steps:
         total_steps = min(total_steps, config.train.max_steps)
-    warmup = max(1, int(total_steps * config.train.warmup_ratio))
-
-    def get_lr_factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, get_lr_factor)
+    scheduler = warmup_then_linear_decay(optimizer, total_steps, config.train.warmup_ratio)
     history: list[dict] = []
     step = 0
     epochs = tqdm(range(config.train.epochs), desc="epochs", disable=not progress)
