@@ -213,8 +213,15 @@ def ensure_base_model(cache_dir: str | Path | None = None) -> Path:
 
 
 def load_base_encoder(path: str | Path | None = None):
-    """(BertModel, tokenizer) from the converted folder, offline, safetensors only."""
+    """(BertModel, tokenizer) from the converted folder, offline, safetensors only.
+
+    Without transformers' "Loading weights" progress bar: a local file loads
+    in a second, and the bar's lines on stderr would bury the one-line errors
+    and the progress lines of train, evaluate and predict."""
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
 
     folder = Path(path) if path else ensure_base_model()
     model = AutoModel.from_pretrained(folder, local_files_only=True, use_safetensors=True, add_pooling_layer=False)
