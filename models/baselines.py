@@ -86,6 +86,13 @@ _CUES: dict[str, list[str]] = {
         # owning the failing the auditor found
         r"\bneem(?:t|en)? (?:ik |wij |het kabinet )?(?:daarvoor |hiervoor |daar |hier )?"
         r"(?:de |volle )*verantwoordelijkheid",
+        # committing to what the auditor recommends, in other words (worked example: "tegemoet aan uw aanbeveling")
+        r"\btegemoet aan (?:uw|de|deze|die) aanbeveling",
+        r"\b(?:conform|overeenkomstig|in lijn met) (?:uw|de|deze|die) aanbeveling",
+        r"\bzoals (?:u|de rekenkamer|de inspectie) (?:aanbeveelt|adviseert)",
+        # "Met u ben ik van mening", "Met de commissie ben ik van mening"
+        r"\bmet (?:u|de rekenkamer|de inspectie|de commissie|het college) (?:ben|is|zijn) "
+        r"(?:ik|wij|het kabinet|het college) (?:van mening|van oordeel)",
     ],
     "acknowledge": [
         r"\bherken(?:t|nen)? (?:de|het|deze|die|uw)\b",

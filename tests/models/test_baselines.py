@@ -28,6 +28,11 @@ from standpunt.models.baselines import LexiconBaseline, make_baseline
         # a "niet" in the clause before does not negate the agreement; one in its own clause does
         ("De werkprocessen waren niet op orde. Ik deel uw conclusie.", "agree"),
         ("Ik neem daarvoor niet de verantwoordelijkheid.", "pushback"),
+        # committing to the recommendation in other words (the rule book's worked example), and its negation
+        ("Hiermee kom ik ook direct tegemoet aan uw aanbeveling om een plan van aanpak op te stellen.", "agree"),
+        ("Conform uw aanbeveling stel ik een plan van aanpak op.", "agree"),
+        ("Ik handel niet conform uw aanbeveling, omdat de wet dat niet toestaat.", "pushback"),
+        ("Met de commissie ben ik van mening dat de problematiek niet als incident kan worden beschouwd.", "agree"),
     ],
 )
 def test_lexicon_cues_negation_and_precedence(text, label):
