@@ -20,7 +20,7 @@ auditor or its report; it speaks in the sender's voice). The learnt ranker is
 a conditional logit (softmax over a paragraph's sentences), cross-fitted over
 letters.
 
-Measured 2026-12-06 (README, "Evidence"; 252 paragraphs, 1,064 sentences,
+Measured 2026-12-06 (README, "What ships"; 252 paragraphs, 1,064 sentences,
 151 letters), fold seeds 13 / 14 / 15: the combination's score picks a marked
 sentence for 0.683 / 0.690 / 0.675, the transformer alone 0.663, the cue
 model 0.607-0.643, the sentence model 0.627-0.639, the first sentence 0.369;

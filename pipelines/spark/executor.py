@@ -6,7 +6,7 @@ Letters are read by the very function predict's reader processes call
 (pipelines/batch/reading.py, read_and_segment) and labelled and summarised
 by the one predict's main process calls (pipelines/batch/runner.py,
 classify_group), so both engines give the same records. The readers take a
-file path (pdfplumber, python-docx, antiword need one), so each letter's
+file path (python-docx and antiword need one), so each letter's
 bytes are written to a temporary file under the letter's own file name (the
 extension picks the reader) and the temporary path is replaced by the
 letter's `source` in what comes back. A file over the size limit is not

@@ -150,6 +150,12 @@ def test_truncated_pdf(tmp_path):
     assert info.value.reason == "corrupted" and "corrupted PDF" in str(info.value)
 
 
+def test_pdf_word_hyphenated_at_a_line_end_keeps_its_hyphen():
+    # PDFium gives such a hyphen as U+FFFE with no line break after it
+    text = read_document(EXAMPLES / "000_seed-aenm-vo2025.pdf").text
+    assert "Asiel-\nen Migratiepact" in text and "\ufffe" not in text
+
+
 def test_pdf_paragraph_gaps_become_blank_lines(make_pdf):
     path = make_pdf(
         "brief.pdf", [["Kop van de brief", "", "Eerste regel van alinea een,", "tweede regel.", "", "Alinea twee."]]
