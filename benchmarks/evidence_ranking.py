@@ -42,17 +42,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from machine import describe_machine  # noqa: E402
-from sentence_model import sentence_rows  # noqa: E402
+from sentence_model import cue_study_inputs, sentence_rows  # noqa: E402
 from stack_candidates import log  # noqa: E402
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import Combination, letter_folds, stacked_scores  # noqa: E402
-from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs  # noqa: E402
-from standpunt.pipelines.core.corpus import read_records  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
-from standpunt.pipelines.core.paths import project_path  # noqa: E402
 from standpunt.pipelines.core.text import split_sentences  # noqa: E402
-from standpunt.pipelines.evaluation.findings import is_cue, read_cues  # noqa: E402
+from standpunt.pipelines.evaluation.findings import is_cue  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "models" / "default"
@@ -170,18 +167,9 @@ def main() -> int:
     parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
     args = parser.parse_args()
     print(describe_machine(), flush=True)
-    from standpunt.models.config import load_config
     from standpunt.models.onnx_backend import OnnxStanceModel
 
-    real, extra, trained, _ = combination_inputs(args.config, SHIPPED / "metrics.json", EDIT_FILES)
-    extra = extra.from_letters(set(real.letters))
-    keys = [
-        (record["id"], i)
-        for name in load_config(args.config).data.real
-        for record in read_records(project_path(name))
-        for i in range(len(record["paragraphs"]))
-    ]
-    cues = read_cues(sorted((ROOT / "data" / "corpus").glob("cues*.jsonl")))
+    real, extra, trained, keys, cues = cue_study_inputs(args.config)
     units = ranking_units(real, keys, cues, trained)
     flat = [s for u in units for s in u["sentences"]]
     scores = np.asarray(OnnxStanceModel(SHIPPED).predict(flat).scores, dtype=float)

@@ -87,6 +87,24 @@ def best_sentence_scores(real, keys, cues, seed: int, folds: int = 5) -> np.ndar
     return best
 
 
+def cue_study_inputs(config: str):
+    """What the studies of sentences and cues read: the real paragraphs, the
+    counterfactual edits of their letters, the shipped transformer's training
+    letters, each paragraph's (letter id, index) and the annotators' cues."""
+    from standpunt.models.config import load_config
+
+    real, extra, trained, _ = combination_inputs(config, SHIPPED / "metrics.json", EDIT_FILES)
+    extra = extra.from_letters(set(real.letters))
+    keys = [
+        (record["id"], i)
+        for name in load_config(config).data.real
+        for record in read_records(project_path(name))
+        for i in range(len(record["paragraphs"]))
+    ]
+    cues = read_cues(sorted((ROOT / "data" / "corpus").glob("cues*.jsonl")))
+    return real, extra, trained, keys, cues
+
+
 def by_precedence(best: np.ndarray) -> list[str]:
     out = []
     for row in best:
@@ -100,18 +118,9 @@ def main() -> int:
     parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
     args = parser.parse_args()
     print(describe_machine(), flush=True)
-    from standpunt.models.config import load_config
     from standpunt.models.onnx_backend import OnnxStanceModel
 
-    real, extra, trained, _ = combination_inputs(args.config, SHIPPED / "metrics.json", EDIT_FILES)
-    extra = extra.from_letters(set(real.letters))
-    keys = [
-        (r["id"], i)
-        for name in load_config(args.config).data.real
-        for r in read_records(project_path(name))
-        for i in range(len(r["paragraphs"]))
-    ]
-    cues = read_cues(sorted((ROOT / "data" / "corpus").glob("cues*.jsonl")))
+    real, extra, trained, keys, cues = cue_study_inputs(args.config)
     held = [n for n, letter in enumerate(real.letters) if letter not in trained]
     held_labels = [real.labels[n] for n in held]
     held_letters = [real.letters[n] for n in held]
