@@ -24,15 +24,29 @@ from standpunt.pipelines.core.errors import IngestError
 _PARAGRAPH_GAP = 0.6
 
 
+# PDFium's mark for a hyphen at the end of a line: U+0002 per character, U+FFFE in extracted text
+_LINE_END_HYPHENS = ("\x02", "\ufffe")
+
+
+def _character(code: int) -> str:
+    """A damaged file can hold codes that are no character (a lone surrogate
+    would fail when the text is written as UTF-8): those become U+FFFD."""
+    return chr(code) if code < 0x110000 and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
 def _page_lines(page) -> list[tuple[float, float, str]]:
     """(top, bottom, text) of each line of a page, top down. PDFium's text
     page holds the characters in reading order with generated line breaks
-    ("\r\n"); a word hyphenated at the line's end shows as U+FFFE instead
-    of "-" and a break, and is given back as the hyphen it was."""
+    ("\r\n"); a word hyphenated at the line's end shows as a marker
+    instead of "-" and a break, and is given back as the hyphen it was."""
+    import pypdfium2.raw as pdfium_c
+
     textpage = page.get_textpage()
     try:
+        # character by character, so each character and its box share an index
+        # (the text of a range is UTF-16, where a character outside the BMP takes two)
         count = textpage.count_chars()
-        text = textpage.get_text_range(0, count) if count else ""
+        text = [_character(pdfium_c.FPDFText_GetUnicode(textpage.raw, index)) for index in range(count)]
         height = page.get_height()
         lines: list[tuple[float, float, str]] = []
         chars: list[str] = []
@@ -45,11 +59,11 @@ def _page_lines(page) -> list[tuple[float, float, str]]:
                 lines.append((top, bottom, line))
             chars, top, bottom = [], None, None
 
-        for index, char in enumerate(text[:count]):
+        for index, char in enumerate(text):
             if char in "\r\n":
                 close()
                 continue
-            hyphen = char == "\ufffe"
+            hyphen = char in _LINE_END_HYPHENS
             chars.append("-" if hyphen else char)
             if not char.isspace():
                 _, low, _, high = textpage.get_charbox(index, loose=True)

@@ -129,6 +129,23 @@ def test_scanned_pdf_says_ocr_is_not_supported(make_pdf):
     assert reason == "scanned-pdf" and "OCR" in message
 
 
+def test_scanned_pdf_counts_its_image_pages(tmp_path):
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    image = tmp_path / "scan.png"
+    Image.new("L", (200, 100), 128).save(image)
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for _ in range(2):
+        pdf.drawImage(str(image), 72, 400, 300, 150)
+        pdf.showPage()
+    pdf.save()
+    reason, message = reason_of(path)
+    assert reason == "scanned-pdf" and "(2 of 2 pages are images)" in message
+
+
 def test_corrupted_pdf(tmp_path):
     path = tmp_path / "kapot.pdf"
     path.write_bytes(b"%PDF-1.4\n" + b"\x00garbage\xff" * 50)
@@ -151,9 +168,9 @@ def test_truncated_pdf(tmp_path):
 
 
 def test_pdf_word_hyphenated_at_a_line_end_keeps_its_hyphen():
-    # PDFium gives such a hyphen as U+FFFE with no line break after it
+    # PDFium marks such a hyphen (U+0002 or U+FFFE) with no line break after it
     text = read_document(EXAMPLES / "000_seed-aenm-vo2025.pdf").text
-    assert "Asiel-\nen Migratiepact" in text and "\ufffe" not in text
+    assert "Asiel-\nen Migratiepact" in text and "\ufffe" not in text and "\x02" not in text
 
 
 def test_pdf_paragraph_gaps_become_blank_lines(make_pdf):
