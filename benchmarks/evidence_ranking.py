@@ -30,7 +30,6 @@ by more than 0.004, so the score ships."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -41,9 +40,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from machine import describe_machine  # noqa: E402
 from sentence_model import cue_study_inputs, sentence_rows  # noqa: E402
-from stack_candidates import log  # noqa: E402
+from stack_candidates import log, study_arguments  # noqa: E402
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import Combination, letter_folds, stacked_scores  # noqa: E402
@@ -162,11 +160,7 @@ def fit_conditional_logit(blocks: list[np.ndarray], golds: list[np.ndarray], c: 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
-    parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
-    args = parser.parse_args()
-    print(describe_machine(), flush=True)
+    args = study_arguments(__doc__)
     from standpunt.models.onnx_backend import OnnxStanceModel
 
     real, extra, trained, keys, cues = cue_study_inputs(args.config)

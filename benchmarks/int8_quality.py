@@ -20,7 +20,6 @@ default."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -31,8 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from machine import describe_machine  # noqa: E402
-from stack_candidates import log, stacked  # noqa: E402
+from stack_candidates import log, stacked, study_arguments  # noqa: E402
 
 from standpunt.models.combination import cross_fitted_cue_scores  # noqa: E402
 from standpunt.models.metrics import classification_metrics  # noqa: E402
@@ -45,11 +43,7 @@ SHIPPED = ROOT / "models" / "default"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
-    parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
-    args = parser.parse_args()
-    print(describe_machine(), flush=True)
+    args = study_arguments(__doc__)
     from standpunt.models.onnx_backend import OnnxStanceModel
 
     real, extra, trained, _ = combination_inputs(args.config, SHIPPED / "metrics.json", EDIT_FILES)

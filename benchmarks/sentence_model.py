@@ -24,7 +24,6 @@ Measured 2026-12-06 (README, "The combination"), fold seeds 13/14/15: alone
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -34,8 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from machine import describe_machine  # noqa: E402
-from stack_candidates import log, stacked  # noqa: E402
+from stack_candidates import log, stacked, study_arguments  # noqa: E402
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import cross_fitted_cue_scores, letter_folds  # noqa: E402
@@ -113,11 +111,7 @@ def by_precedence(best: np.ndarray) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
-    parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
-    args = parser.parse_args()
-    print(describe_machine(), flush=True)
+    args = study_arguments(__doc__)
     from standpunt.models.onnx_backend import OnnxStanceModel
 
     real, extra, trained, keys, cues = cue_study_inputs(args.config)

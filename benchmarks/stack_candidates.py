@@ -72,6 +72,17 @@ def stacked(
     return out
 
 
+def study_arguments(doc: str) -> argparse.Namespace:
+    """--seeds and --config of the studies that refit the combination for
+    several cue-model fold seeds; prints where the study runs first."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
+    parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
+    args = parser.parse_args()
+    print(describe_machine(), flush=True)
+    return args
+
+
 def log(x: np.ndarray) -> np.ndarray:
     return np.log(np.clip(x, 1e-6, 1.0))
 
