@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -72,12 +73,15 @@ def stacked(
     return out
 
 
-def study_arguments(doc: str) -> argparse.Namespace:
+def study_arguments(doc: str, more: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
     """--seeds and --config of the studies that refit the combination for
-    several cue-model fold seeds; prints where the study runs first."""
+    several cue-model fold seeds (and whatever `more` adds); prints where the
+    study runs first."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[13, 14, 15])
     parser.add_argument("--config", default=str(ROOT / "configs" / "default.yaml"))
+    if more:
+        more(parser)
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     return args
