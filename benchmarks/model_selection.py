@@ -333,7 +333,9 @@ def main() -> int:
     parser.add_argument(
         "--data",
         nargs="*",
-        default=[str(CORPUS / name) for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl")],
+        default=[
+            str(CORPUS / name) for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl")
+        ],
     )
     parser.add_argument("--out", type=Path, help="write the table (Markdown) and the rows (JSON beside it)")
     parser.add_argument("--no-mlflow", action="store_true")

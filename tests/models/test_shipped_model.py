@@ -52,7 +52,7 @@ def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
     trained = set(metrics["dataset"]["train"]["letter_ids"])
     real = {
         r["id"]
-        for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl")
+        for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl")
         for r in read_records(CORPUS / name)
     }
     record = metrics["combination"]
@@ -60,4 +60,5 @@ def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
     assert record["combination"]["macro_f1"] > record["lexicon"]["macro_f1"]
     # its gate spares the transformer paragraphs without costing held-out labels
     assert record["gate"]["skipped_share"] > 0.3 and record["gate"]["label_agreement"] >= 0.98
-    assert record["combination"]["macro_f1"] >= record["without_gate"]["macro_f1"]
+    # and costs less macro-F1 than one right paragraph of the rarest label (what combine tolerates)
+    assert record["without_gate"]["macro_f1"] - record["combination"]["macro_f1"] < record["gate"]["macro_f1_tolerance"]
