@@ -1,7 +1,12 @@
 """Throughput and peak memory of `standpunt predict` on archives made by
-repeating the example letters under new names.
+repeating the example letters under new names, or of distinct real letters.
 
-    python benchmarks/predict_scale.py [--sizes 100 1000] [--model DIR]
+    python benchmarks/predict_scale.py [--sizes 100 1000] [--model DIR] [--archive examples|corpus]
+
+`examples` (default) repeats the six example letters (five .txt, a 2-page
+PDF); `corpus` writes the raw text of the first N real corpus letters as
+.txt files (at most 346), every letter distinct, as in a real archive:
+nothing repeats, so no sentence is scored twice for evidence.
 
 Each size runs in its own process (model load and worker start-up included);
 peak memory is the largest resident set of that process or any of its
@@ -27,25 +32,44 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
 
 
+CORPUS_FILES = ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl")
+
+
 def archive_sources(size: int) -> list[Path]:
     """The example letter behind each of the archive's `size` letters, in order."""
     letters = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".pdf"))
     return [letters[i % len(letters)] for i in range(size)]
 
 
-def make_archive(folder: Path, size: int) -> None:
+def corpus_letters(size: int) -> list[str]:
+    """The raw text of the first `size` real corpus letters (as gathered:
+    letterhead, furniture and all)."""
+    texts = []
+    for name in CORPUS_FILES:
+        for line in (ROOT / "data" / "corpus" / name).read_text(encoding="utf-8").splitlines():
+            texts.append(json.loads(line)["text"])
+    if size > len(texts):
+        raise SystemExit(f"--archive corpus holds {len(texts)} distinct letters, not {size}")
+    return texts[:size]
+
+
+def make_archive(folder: Path, size: int, kind: str = "examples") -> None:
     folder.mkdir(parents=True)
+    if kind == "corpus":
+        for i, text in enumerate(corpus_letters(size)):
+            (folder / f"letter_{i:05d}.txt").write_text(text, encoding="utf-8")
+        return
     for i, source in enumerate(archive_sources(size)):
         shutil.copy(source, folder / f"letter_{i:05d}{source.suffix}")
 
 
-def run(size: int, model: str | None) -> dict:
+def run(size: int, model: str | None, kind: str = "examples") -> dict:
     """One `standpunt predict` process over `size` letters: rates, cold start
     (process start to the first paragraph written), the first letter done
     (its letters.jsonl line, after its evidence sentences) and peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
         archive, out = Path(tmp) / "archive", Path(tmp) / "out"
-        make_archive(archive, size)
+        make_archive(archive, size, kind)
         command = [
             sys.executable,
             "-c",
@@ -87,6 +111,7 @@ def run(size: int, model: str | None) -> dict:
         peak_kb = int(next(line.split()[1] for line in stdout.splitlines() if line.startswith("PEAK_KB")))
         paragraphs = sum(1 for _ in paragraphs_file.open())
     return {
+        "archive": kind,
         "letters": size,
         "paragraphs": paragraphs,
         "seconds": round(seconds, 1),
@@ -102,9 +127,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--model")
+    parser.add_argument("--archive", choices=("examples", "corpus"), default="examples")
     args = parser.parse_args()
     print(describe_machine(), flush=True)
-    rows = [run(size, args.model) for size in args.sizes]
+    rows = [run(size, args.model, args.archive) for size in args.sizes]
     print(
         f"{'letters':>8} {'paragraphs':>10} {'seconds':>8} {'letters/s':>9} {'paragraphs/s':>12} {'peak MB':>8} "
         f"{'first paragraph s':>17} {'first letter s':>14}"

@@ -15,7 +15,9 @@ Both are set against the CPU's fp32 peak: the FLOPs each does per paragraph
 a share of the peak on paper and of a large matrix product's rate here.
 Paragraphs come from the corpus letters, repeated to the requested count.
 Also reports peak memory and, unless --no-end-to-end, the end-to-end rate and
-cold start of `standpunt predict` on an archive of repeated example letters.
+cold start of `standpunt predict` on an archive of repeated example letters
+(--end-to-end-archive corpus: distinct real letters, where no evidence
+sentence repeats), and the plain loop's rate on that archive's paragraphs.
 --random-weights builds the same architecture with random weights: speed
 does not depend on the weights, and a GPU machine need not hold the model."""
 
@@ -109,30 +111,38 @@ def torch_batched(classifier, tokenizer, settings, texts, device, batch_size, ha
         windowed_logits(windows, len(texts), len(settings["labels"]), batch_size, tokenizer.pad_token_id, run)
 
 
-def end_to_end(letters: int) -> dict:
-    """`standpunt predict` over repeated example letters (see predict_scale.py)."""
+def end_to_end(letters: int, kind: str) -> dict:
+    """`standpunt predict` over an archive of predict_scale.py's making."""
     from predict_scale import run
 
-    return run(letters, str(ROOT / "models" / "default"))
+    return run(letters, str(ROOT / "models" / "default"), kind)
 
 
-def plain_rate_on_archive(classifier, tokenizer, letters: int, rounds: int, device: str) -> float:
+def plain_rate_on_archive(classifier, tokenizer, letters: int, kind: str, rounds: int, device: str) -> float:
     """The plain loop's rate on the very paragraphs the end-to-end archive
-    holds (read and segmented as predict reads them): the example letters'
-    paragraphs are longer than the corpus's, so a rate on corpus paragraphs
-    is not the one to set predict's against. Each distinct letter runs once a
-    round and counts as often as the archive repeats it."""
+    holds (read and segmented as predict reads them): its paragraphs are not
+    the corpus's, so a rate on corpus paragraphs is not the one to set
+    predict's against. Each distinct letter runs once a round and counts as
+    often as the archive holds it (the examples archive repeats six)."""
+    import hashlib
+    import tempfile
     from collections import Counter
 
-    from predict_scale import archive_sources
+    from predict_scale import make_archive
 
     from standpunt.pipelines.batch.reading import read_and_segment
 
-    repeats = Counter(archive_sources(letters))
-    texts = {}
-    for source in repeats:
-        record = read_and_segment((str(source), source.stem, 10**9))
-        texts[source] = [p["text"] for p in record["paragraphs"]]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "archive"
+        make_archive(folder, letters, kind)
+        files = {}
+        for path in sorted(folder.iterdir()):
+            files.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), []).append(path)
+        repeats = Counter({paths[0]: len(paths) for paths in files.values()})
+        texts = {}
+        for source in repeats:
+            record = read_and_segment((str(source), source.stem, 10**9))
+            texts[source] = [p["text"] for p in record.get("paragraphs", [])]
     rates = []
     for _ in range(rounds):
         seconds = 0.0
@@ -163,6 +173,12 @@ def main() -> int:
         help="(b) reads this many tokens of a paragraph instead of the model's read_tokens (0: all); speed only",
     )
     parser.add_argument("--end-to-end-letters", type=int, default=300)
+    parser.add_argument(
+        "--end-to-end-archive",
+        choices=("examples", "corpus"),
+        default="examples",
+        help="examples: the six example letters repeated; corpus: distinct real letters (predict_scale.py)",
+    )
     parser.add_argument("--no-end-to-end", action="store_true")
     args = parser.parse_args()
     print(describe_machine(), flush=True)
@@ -176,7 +192,7 @@ def main() -> int:
     if not args.no_end_to_end and not args.random_weights:
         # First, while this process is small: a child's peak-RSS figure starts
         # from its parent's size at fork time.
-        e2e = end_to_end(args.end_to_end_letters)
+        e2e = end_to_end(args.end_to_end_letters, args.end_to_end_archive)
     texts = corpus_paragraphs(args.paragraphs)
     plain_texts = texts[: max(1, int(len(texts) * args.plain_share))]
     if args.random_weights:
@@ -308,11 +324,14 @@ def main() -> int:
     if e2e is not None:
         result["end_to_end"] = e2e
         result["end_to_end"]["ratio_to_plain"] = round(e2e["paragraphs_per_s"] / plain, 2)
-        same = plain_rate_on_archive(classifier, tokenizer, e2e["letters"], args.rounds, args.device)
+        same = plain_rate_on_archive(
+            classifier, tokenizer, e2e["letters"], args.end_to_end_archive, args.rounds, args.device
+        )
         result["end_to_end"]["plain_per_s_same_paragraphs"] = round(same, 1)
         result["end_to_end"]["ratio_to_plain_same_paragraphs"] = round(e2e["paragraphs_per_s"] / same, 2)
         print(
-            f"standpunt predict end to end, {e2e['letters']} letters / {e2e['paragraphs']} paragraphs: "
+            f"standpunt predict end to end, {e2e['letters']} {args.end_to_end_archive} letters / "
+            f"{e2e['paragraphs']} paragraphs: "
             f"{e2e['paragraphs_per_s']} paragraphs/s ({result['end_to_end']['ratio_to_plain']}x the plain loop on "
             f"corpus paragraphs; {result['end_to_end']['ratio_to_plain_same_paragraphs']}x the plain loop on the "
             f"archive's own paragraphs, {same:.1f}/s), cold start to first paragraph {e2e['cold_start_s']} s "

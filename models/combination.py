@@ -149,6 +149,28 @@ class Combination:
 
         return combined
 
+    def shortlist(self, candidates: list[tuple[list[str], str]], size: int) -> list[list[int]]:
+        """For each (sentences, stance) candidate of evidence, the indices of
+        the `size` sentences the cue model rates highest for the stance (in
+        text order): only these go to the transformer. On the held-out stance
+        paragraphs (benchmarks/evidence_ranking.py) the combination's choice
+        among the cue model's top 2 was an annotated sentence as often as its
+        choice among all (0.680 both, mean of three fold seeds), with the
+        transformer reading 48% of the sentences."""
+        longer = [n for n, (sentences, _) in enumerate(candidates) if len(sentences) > size]
+        out = [list(range(len(sentences))) for sentences, _ in candidates]
+        flat = [sentence for n in longer for sentence in candidates[n][0]]
+        if not flat:
+            return out
+        scores = self.cue_model.predict(flat).scores
+        start = 0
+        for n in longer:
+            sentences, stance = candidates[n]
+            block = scores[start : start + len(sentences), LABELS.index(stance)]
+            start += len(sentences)
+            out[n] = sorted(np.argsort(-block, kind="stable")[:size].tolist())
+        return out
+
     def save(self, folder: str | Path) -> Path:
         """Only a freshly fitted combination is saved (its cue model is a HybridBaseline)."""
         from safetensors.numpy import save_file

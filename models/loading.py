@@ -40,9 +40,19 @@ class Predictor:
     _predict: object = field(repr=False, default=None)
     identity: ModelIdentity | None = None
     _score_evidence: object = field(repr=False, default=None)  # None: as predict
+    _shortlist: object = field(repr=False, default=None)  # a combination's Combination.shortlist; None: no shortlist
 
     def predict(self, texts: list[str]) -> Prediction:
         return self._predict(texts)
+
+    def evidence_shortlists(self, candidates: list[tuple[list[str], str]], size: int | None) -> list[list[int]]:
+        """Which sentences of each (sentences, stance) candidate the evidence
+        pass scores: with a cue model beside the transformer and a `size`, the
+        `size` sentences the cue model rates highest for the stance
+        (Combination.shortlist); otherwise all of them."""
+        if size is None or self._shortlist is None:
+            return [list(range(len(sentences))) for sentences, _ in candidates]
+        return self._shortlist(candidates, size)
 
     def score_evidence(self, sentences: list[str]) -> Prediction:
         """Scores of candidate evidence sentences: the model without its
@@ -165,8 +175,9 @@ def _registered_model_folder(version) -> Path | None:
 
 
 def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | None, batch_size: int):
-    """(predict function, evidence-scoring function, recorded git commit) of a
-    model folder on ONNX Runtime or PyTorch."""
+    """(predict function, evidence-scoring function, evidence shortlist
+    function or None, recorded git commit) of a model folder on ONNX Runtime
+    or PyTorch."""
     if not ModelFolder(folder).has_config():
         raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs {CONFIG} and {WEIGHTS})")
     if backend == "onnx":
@@ -182,10 +193,12 @@ def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | 
 
         model = StanceModel.load(folder)
     predict = evidence = partial(model.predict, batch_size=batch_size)
+    shortlist = None
     combination = Combination.load(folder)
     if combination is not None:  # the rule book's cue model beside the transformer (models/combination.py)
         predict, evidence = combination.wrap(predict), combination.wrap(predict, gate=False)
-    return predict, evidence, (model.metrics or {}).get("git_commit")
+        shortlist = combination.shortlist
+    return predict, evidence, shortlist, (model.metrics or {}).get("git_commit")
 
 
 def _registry_predictor(
@@ -214,7 +227,7 @@ def _registry_predictor(
         folder = _model_folder_at(uri.rstrip("/"))
     if folder is None:
         raise ModelSpecError(f"{uri}: holds no Standpunt model folder ({CONFIG} + {WEIGHTS}) at {tracking_uri}")
-    predict, evidence, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
+    predict, evidence, shortlist, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
     identity = ModelIdentity(
         given,
         uri,
@@ -227,7 +240,7 @@ def _registry_predictor(
         recorded_dev_macro_f1(folder),
         str(folder),
     )
-    return Predictor(uri, "registry", version, predict, identity, evidence)
+    return Predictor(uri, "registry", version, predict, identity, evidence, shortlist)
 
 
 def training_paragraphs(config_path: str | Path | None = None) -> tuple[list[str], list[str]]:
@@ -275,7 +288,7 @@ def resolve_model(
         return _registry_predictor(spec, resolved, registry, backend, quantize, threads, batch_size)
     folder = Path(resolved)
     if folder.is_dir():
-        predict, evidence, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
+        predict, evidence, shortlist, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
         identity = ModelIdentity(
             spec,
             str(folder),
@@ -285,7 +298,7 @@ def resolve_model(
             dev_macro_f1=recorded_dev_macro_f1(folder),
             folder=str(folder),
         )
-        return Predictor(str(folder), "folder", commit, predict, identity, evidence)
+        return Predictor(str(folder), "folder", commit, predict, identity, evidence, shortlist)
     raise ModelSpecError(
         f"{resolved}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})"
     )

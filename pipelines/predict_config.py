@@ -27,6 +27,8 @@ class FindingRule:
 class SummaryConfig:
     finding_rule: FindingRule = field(default_factory=FindingRule)
     evidence: bool = True  # score the sentences of the deciding paragraphs for the evidence sentence
+    # the transformer scores only the N sentences of a deciding paragraph the cue model rates highest; None: all
+    evidence_shortlist: int | None = 2
 
 
 @dataclass
@@ -62,6 +64,8 @@ def load_predict_config(path: str | Path | None = None, overrides: list[str] = (
             raise ConfigError(
                 f"{where}: summary.finding_rule.min_probability.{label} must be a label's probability in [0, 1]"
             )
+    if config.summary.evidence_shortlist is not None and config.summary.evidence_shortlist < 1:
+        raise ConfigError(f"{where}: summary.evidence_shortlist must be at least 1 (or null: every sentence)")
     if config.batch_size < 1:
         raise ConfigError(f"{where}: batch_size must be at least 1")
     if config.workers is not None and config.workers < 1:

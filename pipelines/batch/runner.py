@@ -34,7 +34,8 @@ from standpunt.pipelines.core.errors import StandpuntError
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.inputs import expand_inputs
 from standpunt.pipelines.predict_config import PredictConfig
-from standpunt.pipelines.summarize.letter import LabelledParagraph, candidate_sentences, summarize_letter
+from standpunt.pipelines.summarize.evidence import evidence_scorer
+from standpunt.pipelines.summarize.letter import LabelledParagraph, evidence_candidates, summarize_letter
 
 # Paragraphs classified in one pass: the first pass is the first letter alone
 # so its result is written within seconds of starting (cold start); later ones
@@ -92,19 +93,13 @@ def summarise_group(
     labelled: LabelledGroup, predictor: Predictor, config: PredictConfig
 ) -> list[tuple[dict, list[dict]]]:
     """Score the candidate evidence sentences of every letter of the group in
-    one pass, then summarise each letter: (letter line, paragraph records)."""
+    one pass (each finding's shortlist: summarize/evidence.py), then summarise
+    each letter: (letter line, paragraph records)."""
     rule = config.summary.finding_rule
-    sentence_scores: dict[str, dict[str, float]] = {}
+    score_sentences = None
     if config.summary.evidence:
-        sentences = sorted({s for _, _, paragraphs in labelled.letters for s in candidate_sentences(paragraphs, rule)})
-        if sentences:
-            scored = predictor.score_evidence(sentences)
-            sentence_scores = dict(zip(sentences, scored.score_dicts()))
-
-    def lookup(sentences: list[str]) -> list[dict[str, float]]:
-        return [sentence_scores[s] for s in sentences]
-
-    score_sentences = lookup if config.summary.evidence else None
+        candidates = [c for _, _, paragraphs in labelled.letters for c in evidence_candidates(paragraphs, rule)]
+        score_sentences = evidence_scorer(predictor, candidates, config.summary.evidence_shortlist)
     summaries = {
         id(result): (paragraphs, summarize_letter(labelled_paragraphs, rule, score_sentences))
         for result, paragraphs, labelled_paragraphs in labelled.letters

@@ -30,6 +30,7 @@ from standpunt.pipelines.evaluation.findings import cue_files_beside, finding_sc
 from standpunt.pipelines.evaluation.mlflow_log import log_run
 from standpunt.pipelines.evaluation.render import summary, write_outputs
 from standpunt.pipelines.predict_config import load_predict_config
+from standpunt.pipelines.summarize.evidence import evidence_scorer
 
 AGREEMENT = ROOT / "data" / "corpus" / "AGREEMENT.md"
 
@@ -137,12 +138,13 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     ece, bins = reliability(confidence, correct)
     e2e = end_to_end(records, lambda t: predictor.predict(t).labels)
     e2e_metrics = classification_metrics(e2e.gold, e2e.predicted)
+    summary_config = load_predict_config().summary
     findings = finding_scores(
         records,
         prediction.labels,
         prediction.in_order(LABELS),
-        load_predict_config().summary.finding_rule,
-        _sentence_scorer(predictor),
+        summary_config.finding_rule,
+        _sentence_scorer(predictor, summary_config.evidence_shortlist),
         read_cues(options.cues or cue_files_beside(options.data)),
     )
 
@@ -227,9 +229,11 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     return result
 
 
-def _sentence_scorer(predictor: Predictor):
-    def score(sentences: list[str]) -> list[dict[str, float]]:
-        return predictor.score_evidence(sentences).score_dicts()
+def _sentence_scorer(predictor: Predictor, shortlist: int | None):
+    """Each finding's evidence sentences scored as `predict` scores them (its shortlist included)."""
+
+    def score(sentences: list[str], stance: str) -> list[dict[str, float] | None]:
+        return evidence_scorer(predictor, [(sentences, stance)], shortlist)(sentences, stance)
 
     return score
 

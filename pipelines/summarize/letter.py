@@ -48,25 +48,27 @@ def strongest_paragraph(group: list[LabelledParagraph], stance: str) -> Labelled
     return max((p for p in group if p.label == stance), key=lambda p: p.scores.get(stance, 0.0))
 
 
-def candidate_sentences(paragraphs: list[LabelledParagraph], rule: FindingRule) -> list[str]:
-    """Every sentence that summarize_letter may ask to have scored, so a batch
-    run can score the sentences of many letters in one classifier pass."""
+def evidence_candidates(paragraphs: list[LabelledParagraph], rule: FindingRule) -> list[tuple[list[str], str]]:
+    """The (sentences, stance) that summarize_letter may ask to have scored,
+    one pair a stance finding, so a batch run can score the sentences of many
+    letters in one classifier pass."""
     out = []
     for group in group_findings(paragraphs):
         stance = finding_stance(group, rule)
         if stance != "none":
             sentences = split_sentences(strongest_paragraph(group, stance).text)
             if len(sentences) > 1:  # a one-sentence paragraph is its own evidence: nothing to score
-                out += sentences
+                out.append((sentences, stance))
     return out
 
 
 def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, score_sentences=None) -> dict:
     """Findings with stance and evidence, and label counts.
 
-    `score_sentences(texts) -> list[dict[label, prob]]` scores candidate
-    sentences; without it the evidence is the deciding paragraph's strongest
-    sentence by position (its first)."""
+    `score_sentences(sentences, stance) -> list[dict[label, prob] | None]`
+    scores a finding's candidate sentences (None: a sentence it left out,
+    never the evidence); without it the evidence is the deciding paragraph's
+    strongest sentence by position (its first)."""
     findings = []
     for group in group_findings(paragraphs):
         stance = finding_stance(group, rule)
@@ -80,9 +82,11 @@ def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, sco
             best = strongest_paragraph(group, stance)
             sentences = split_sentences(best.text) or [best.text]
             paragraph_score = float(best.scores.get(stance, 0.0))
-            if score_sentences is not None and len(sentences) > 1:
-                scored = score_sentences(sentences)
-                position = max(range(len(sentences)), key=lambda i: scored[i].get(stance, 0.0))
+            scored = score_sentences(sentences, stance) if score_sentences is not None and len(sentences) > 1 else None
+            if scored is not None and any(row is not None for row in scored):
+                position = max(
+                    (i for i, row in enumerate(scored) if row is not None), key=lambda i: scored[i].get(stance, 0.0)
+                )
                 sentence, score = sentences[position], float(scored[position].get(stance, 0.0))
             else:
                 sentence, score = sentences[0], paragraph_score

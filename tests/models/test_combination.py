@@ -216,6 +216,24 @@ def test_the_gate_may_cost_less_macro_f1_than_one_paragraph_of_the_rarest_label(
     assert choose_gate_threshold(gate, full, labels, min_agreement=0.85) == 0.65
 
 
+def test_the_evidence_shortlist_is_the_cue_models_top_sentences_for_the_stance():
+    combination, _ = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
+    sentences = [
+        "Het rapport over de musea is op 3 verschenen.",
+        "Ik deel uw conclusie over de musea niet.",
+        "Ik herken de knelpunten bij de musea en zal bezien wat nodig is.",
+    ]
+    pushback, acknowledge, short = combination.shortlist(
+        [(sentences, "pushback"), (sentences, "acknowledge"), (sentences[:2], "pushback")], 1
+    )
+    assert pushback == [1] and acknowledge == [2]
+    assert short == [1]
+    cue = combination.cue_model.predict(sentences).scores[:, LABELS.index("pushback")]
+    assert combination.shortlist([(sentences, "pushback")], 2) == [sorted(np.argsort(-cue)[:2].tolist())]
+    # a candidate no longer than the shortlist keeps every sentence
+    assert combination.shortlist([(sentences[:2], "pushback")], 2) == [[0, 1]]
+
+
 def test_fit_combination_reports_the_gate_it_chose():
     combination, report = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
     gate = report["gate"]

@@ -67,6 +67,10 @@ def test_inference_settings_are_validated():
         load_predict_config(None, ["inference.backend=tensorrt"])
     with pytest.raises(ConfigError, match="summary.finding_rule.order"):
         load_predict_config(None, ["summary.finding_rule.order=[maybe]"])
+    assert load_predict_config().summary.evidence_shortlist == 2
+    assert load_predict_config(None, ["summary.evidence_shortlist=null"]).summary.evidence_shortlist is None
+    with pytest.raises(ConfigError, match="summary.evidence_shortlist"):
+        load_predict_config(None, ["summary.evidence_shortlist=0"])
 
 
 def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):

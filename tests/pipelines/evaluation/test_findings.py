@@ -26,7 +26,7 @@ def test_gold_labels_score_one_and_evidence_follows_the_sentence_scores(seed_rec
     marked = {s for (letter, _), sentences in cues.items() if letter == seed_record["id"] for s in sentences}
 
     def prefer(cue_sentences: bool):
-        def score(sentences):
+        def score(sentences, stance):
             rows = []
             for sentence in sentences:
                 hit = any(sentence.strip() in m or m in sentence.strip() for m in marked)
@@ -47,7 +47,12 @@ def test_a_missed_stance_is_a_wrong_finding_and_wrong_evidence(seed_record):
     cues = read_cues(cue_files_beside(CORPUS / "real.jsonl"))
     predicted = ["none"] * len(seed_record["paragraphs"])
     result = finding_scores(
-        [seed_record], predicted, one_hot(predicted), RULE, lambda s: [{name: 0.5 for name in LABELS}] * len(s), cues
+        [seed_record],
+        predicted,
+        one_hot(predicted),
+        RULE,
+        lambda s, stance: [{name: 0.5 for name in LABELS}] * len(s),
+        cues,
     )
     assert result["evidence_accuracy"] == 0.0
     assert result["macro_f1"] < 0.5

@@ -2,7 +2,7 @@ from standpunt.pipelines.core.text import split_sentences
 from standpunt.pipelines.predict_config import FindingRule
 from standpunt.pipelines.summarize.letter import (
     LabelledParagraph,
-    candidate_sentences,
+    evidence_candidates,
     finding_stance,
     group_findings,
     summarize_letter,
@@ -44,8 +44,8 @@ def test_evidence_is_the_strongest_sentence_for_the_stance():
         para(2, "A", "pushback", 0.6, "Een zwakkere. Ook niet eens."),
     ]
 
-    def score(sentences):
-        return [{"pushback": 0.9 if "niet" in s else 0.1} for s in sentences]
+    def score(sentences, stance):
+        return [{stance: 0.9 if "niet" in s else 0.1} for s in sentences]
 
     summary = summarize_letter(paragraphs, FindingRule(), score)
     [finding] = summary["findings"]
@@ -55,7 +55,7 @@ def test_evidence_is_the_strongest_sentence_for_the_stance():
     assert summary["counts"] == {"agree": 0, "acknowledge": 0, "pushback": 2, "none": 1}
 
 
-def test_candidate_sentences_are_exactly_the_ones_summarize_asks_for():
+def test_evidence_candidates_are_exactly_the_ones_summarize_asks_for():
     paragraphs = [
         para(0, "A", "pushback", 0.8, "Ik dank u. Ik deel uw oordeel niet."),
         para(1, "B", "agree", 0.9, "Wij nemen dit over."),
@@ -63,13 +63,27 @@ def test_candidate_sentences_are_exactly_the_ones_summarize_asks_for():
     ]
     asked = []
 
-    def score(sentences):
-        asked.extend(sentences)
+    def score(sentences, stance):
+        asked.append((sentences, stance))
         return [{"pushback": 0.5, "agree": 0.5} for _ in sentences]
 
     summarize_letter(paragraphs, FindingRule(), score)
     # the one-sentence paragraph is its own evidence, the stance-less finding has none
-    assert candidate_sentences(paragraphs, FindingRule()) == asked == ["Ik dank u.", "Ik deel uw oordeel niet."]
+    assert (
+        evidence_candidates(paragraphs, FindingRule())
+        == asked
+        == [(["Ik dank u.", "Ik deel uw oordeel niet."], "pushback")]
+    )
+
+
+def test_a_sentence_left_out_of_the_shortlist_is_never_the_evidence():
+    paragraphs = [para(0, "A", "pushback", 0.8, "Ik deel uw oordeel niet. Tot slot. Dank u.")]
+
+    def score(sentences, stance):  # the first sentence, however strong, was not shortlisted
+        return [None, {stance: 0.2}, {stance: 0.3}]
+
+    [finding] = summarize_letter(paragraphs, FindingRule(), score)["findings"]
+    assert finding["evidence"]["sentence"] == "Dank u." and finding["evidence"]["score"] == 0.3
 
 
 def test_sentences_respect_abbreviations():
