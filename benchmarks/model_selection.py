@@ -334,7 +334,14 @@ def main() -> int:
         "--data",
         nargs="*",
         default=[
-            str(CORPUS / name) for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl")
+            str(CORPUS / name)
+            for name in (
+                "real.jsonl",
+                "real_batch6.jsonl",
+                "real_batch7.jsonl",
+                "real_batch8.jsonl",
+                "real_batch9.jsonl",
+            )
         ],
     )
     parser.add_argument("--out", type=Path, help="write the table (Markdown) and the rows (JSON beside it)")

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
 
 
-CORPUS_FILES = ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl")
+CORPUS_FILES = ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl", "real_batch9.jsonl")
 
 
 def archive_sources(size: int) -> list[Path]:

@@ -52,7 +52,7 @@ def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
     trained = set(metrics["dataset"]["train"]["letter_ids"])
     real = {
         r["id"]
-        for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl")
+        for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl", "real_batch9.jsonl")
         for r in read_records(CORPUS / name)
     }
     record = metrics["combination"]
