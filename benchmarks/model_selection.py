@@ -33,6 +33,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from machine import describe_machine  # noqa: E402
 
 from standpunt.models.combination import letter_folds  # noqa: E402
+from standpunt.models.config import real_corpus_files  # noqa: E402
 from standpunt.models.temperature import fit_temperature, scale_scores  # noqa: E402
 from standpunt.pipelines.combine_command import EDIT_FILES  # noqa: E402
 from standpunt.pipelines.core.corpus import read_edits, read_records  # noqa: E402
@@ -333,23 +334,14 @@ def main() -> int:
     parser.add_argument(
         "--data",
         nargs="*",
-        default=[
-            str(CORPUS / name)
-            for name in (
-                "real.jsonl",
-                "real_batch6.jsonl",
-                "real_batch7.jsonl",
-                "real_batch8.jsonl",
-                "real_batch9.jsonl",
-            )
-        ],
+        help="real-letter files (default: configs/default.yaml's data.real)",
     )
     parser.add_argument("--out", type=Path, help="write the table (Markdown) and the rows (JSON beside it)")
     parser.add_argument("--no-mlflow", action="store_true")
     parser.add_argument("--scores-out", type=Path, help="folder for each candidate's out-of-fold scores (.npz)")
     args = parser.parse_args()
     print(describe_machine(), flush=True)
-    items = real_items([Path(p) for p in args.data])
+    items = real_items([Path(p) for p in args.data] if args.data else real_corpus_files())
     print(
         f"{len({i.letter for i in items})} real letters, {len(items)} paragraphs; "
         f"{args.repeats} x {args.folds}-fold grouped by letter",

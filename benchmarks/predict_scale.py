@@ -32,9 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
 
 
-CORPUS_FILES = ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl", "real_batch9.jsonl")
-
-
 def archive_sources(size: int) -> list[Path]:
     """The example letter behind each of the archive's `size` letters, in order."""
     letters = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".pdf"))
@@ -44,9 +41,11 @@ def archive_sources(size: int) -> list[Path]:
 def corpus_letters(size: int) -> list[str]:
     """The raw text of the first `size` real corpus letters (as gathered:
     letterhead, furniture and all)."""
+    from standpunt.models.config import real_corpus_files
+
     texts = []
-    for name in CORPUS_FILES:
-        for line in (ROOT / "data" / "corpus" / name).read_text(encoding="utf-8").splitlines():
+    for path in real_corpus_files():
+        for line in path.read_text(encoding="utf-8").splitlines():
             texts.append(json.loads(line)["text"])
     if size > len(texts):
         raise SystemExit(f"--archive corpus holds {len(texts)} distinct letters, not {size}")

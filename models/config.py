@@ -111,3 +111,12 @@ def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> Co
     config = build_dataclass(Config, values, where)
     _check(config, where)
     return config
+
+
+def real_corpus_files(path: str | Path | None = None) -> list[Path]:
+    """The real letters' files a training config names (`data.real`; default
+    configs/default.yaml): what the studies and benchmarks read, so a new
+    batch of letters is named in one place."""
+    from standpunt.pipelines.core.paths import ROOT, project_path
+
+    return [project_path(name) for name in load_config(path or ROOT / "configs" / "default.yaml").data.real]

@@ -49,3 +49,13 @@ def test_broken_yaml_and_missing_file(tmp_path):
     listy.write_text("- a\n- b\n")
     with pytest.raises(ConfigError, match="top level must be a mapping"):
         load_config(listy)
+
+
+def test_real_corpus_files_are_the_default_configs_data_real(tmp_path):
+    from standpunt.models.config import real_corpus_files
+
+    files = real_corpus_files()
+    assert files[0].name == "real.jsonl" and len(files) > 1 and all(path.exists() for path in files)
+    other = tmp_path / "other.yaml"
+    other.write_text("data:\n  real: [data/corpus/real_batch6.jsonl]\n")
+    assert [path.name for path in real_corpus_files(other)] == ["real_batch6.jsonl"]

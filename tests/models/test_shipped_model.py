@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 
+from standpunt.models.config import real_corpus_files
 from standpunt.pipelines.core.corpus import read_records
 from tests.conftest import CORPUS, ROOT
 
@@ -50,11 +51,7 @@ def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
     transformer's recorded training letters, and its record says how it did."""
     metrics = json.loads((SHIPPED / "metrics.json").read_text())
     trained = set(metrics["dataset"]["train"]["letter_ids"])
-    real = {
-        r["id"]
-        for name in ("real.jsonl", "real_batch6.jsonl", "real_batch7.jsonl", "real_batch8.jsonl", "real_batch9.jsonl")
-        for r in read_records(CORPUS / name)
-    }
+    real = {r["id"] for path in real_corpus_files() for r in read_records(path)}
     record = metrics["combination"]
     assert record["heldout_letters"] == len(real - trained)
     assert record["combination"]["macro_f1"] > record["lexicon"]["macro_f1"]
