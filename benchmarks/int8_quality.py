@@ -79,19 +79,11 @@ def scheme_nodes(graph, scheme: str) -> dict:
 
 def partial_int8(fp32_path: Path, scheme: str, folder: Path) -> Path:
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    target = folder / f"{scheme}.onnx"
-    quantize_dynamic(
-        str(fp32_path),
-        str(target),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        use_external_data_format=True,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        **scheme_nodes(onnx.load(str(fp32_path), load_external_data=False).graph, scheme),
-    )
-    return target
+    from standpunt.models.onnx_backend import quantize_int8
+
+    graph = onnx.load(str(fp32_path), load_external_data=False).graph
+    return quantize_int8(fp32_path, folder / f"{scheme}.onnx", **scheme_nodes(graph, scheme))
 
 
 def speed_paragraphs(count: int = 300) -> list[str]:

@@ -161,19 +161,9 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
         )
         staged = scratch / target.name
         if quantize == "int8":
-            import onnx
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
             fused_path = scratch / "fused.onnx"
             fused.save_model_to_file(str(fused_path), use_external_data_format=True)
-            quantize_dynamic(
-                str(fused_path),
-                str(staged),
-                weight_type=QuantType.QInt8,
-                per_channel=True,
-                use_external_data_format=True,
-                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-            )
+            quantize_int8(fused_path, staged)
             _rename_data_file(staged)
         else:
             fused.save_model_to_file(str(staged), use_external_data_format=True)
@@ -182,6 +172,26 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     remove_outdated_exports(target)
+    return target
+
+
+def quantize_int8(source: Path, target: Path, **which) -> Path:
+    """The int8 recipe: ONNX Runtime's dynamic quantisation, int8 weights per
+    channel, weights in an external file; `which` (nodes_to_quantize,
+    op_types_to_quantize) narrows it to part of the graph, as
+    benchmarks/int8_quality.py's partial schemes do."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(source),
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        use_external_data_format=True,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        **which,
+    )
     return target
 
 
