@@ -40,10 +40,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from stack_candidates import log, stacked, study_arguments  # noqa: E402
+from stack_candidates import f1_line, labels_of, log, stacked, study_arguments  # noqa: E402
 
 from standpunt.models.combination import cross_fitted_cue_scores  # noqa: E402
-from standpunt.models.metrics import classification_metrics  # noqa: E402
 from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.evaluation.bootstrap import paired_letter_bootstrap  # noqa: E402
@@ -108,7 +107,7 @@ def main() -> int:
         parser.add_argument("--schemes", nargs="+", default=["all", *PARTIAL], choices=["all", *PARTIAL])
 
     args = study_arguments(__doc__, schemes)
-    from standpunt.models.onnx_backend import SLOW_FUSIONS, OnnxStanceModel
+    from standpunt.models.onnx_backend import OnnxStanceModel, cpu_session
 
     real, extra, trained, _ = combination_inputs(args.config, SHIPPED / "metrics.json", EDIT_FILES)
     extra = extra.from_letters(set(real.letters))
@@ -122,28 +121,13 @@ def main() -> int:
         for scheme in ["fp32", *args.schemes]:
             model = OnnxStanceModel(SHIPPED, quantize="int8" if scheme == "all" else "none")
             if scheme in PARTIAL:
-                import onnxruntime as ort
-
-                options = ort.SessionOptions()
-                options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                options.intra_op_num_threads = os.cpu_count() or 1
-                options.inter_op_num_threads = 1
-                model.session = ort.InferenceSession(
-                    str(partial_int8(model.path, scheme, Path(scratch))),
-                    options,
-                    providers=["CPUExecutionProvider"],
-                    disabled_optimizers=SLOW_FUSIONS,
-                )
+                model.session = cpu_session(partial_int8(model.path, scheme, Path(scratch)))
             rates[scheme] = paragraphs_per_s(model, timing)
             scores[scheme] = np.asarray(model.predict(texts).scores, dtype=np.float64)
             print(f"{scheme}: {rates[scheme]:.1f} paragraphs/s, transformer alone", flush=True)
 
-    def labels_of(rows: np.ndarray) -> list[str]:
-        return [LABELS[i] for i in rows.argmax(axis=1)]
-
     def scored(predicted: list[str]) -> str:
-        metrics = classification_metrics(gold, predicted)
-        return f"{metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f})"
+        return f1_line(gold, predicted)
 
     print(f"{len(set(letters))} held-out letters, {len(texts)} paragraphs")
     for scheme, rows in scores.items():

@@ -33,11 +33,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from stack_candidates import log, stacked, study_arguments  # noqa: E402
+from stack_candidates import f1_line, labels_of, log, stacked, study_arguments  # noqa: E402
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import cross_fitted_cue_scores, letter_folds  # noqa: E402
-from standpunt.models.metrics import classification_metrics  # noqa: E402
 from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs  # noqa: E402
 from standpunt.pipelines.core.corpus import read_records  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
@@ -120,10 +119,6 @@ def main() -> int:
     held_letters = [real.letters[n] for n in held]
     transformer = np.asarray(OnnxStanceModel(SHIPPED).predict([real.texts[n] for n in held]).scores, dtype=float)
 
-    def scored(gold: list[str], predicted: list[str]) -> str:
-        metrics = classification_metrics(gold, predicted)
-        return f"{metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f})"
-
     for seed in args.seeds:
         best = best_sentence_scores(real, keys, cues, seed)
         cue = cross_fitted_cue_scores(
@@ -135,9 +130,9 @@ def main() -> int:
         )
         print(
             f"seed {seed}: sentence model alone, {len(real.texts)} real paragraphs: "
-            f"{scored(real.labels, by_precedence(best))}; stacker on {len(held)} held-out paragraphs: "
-            f"cue + transformer {scored(held_labels, [LABELS[i] for i in two.argmax(axis=1)])}, "
-            f"+ sentence model {scored(held_labels, [LABELS[i] for i in three.argmax(axis=1)])}",
+            f"{f1_line(real.labels, by_precedence(best))}; stacker on {len(held)} held-out paragraphs: "
+            f"cue + transformer {f1_line(held_labels, labels_of(two))}, "
+            f"+ sentence model {f1_line(held_labels, labels_of(three))}",
             flush=True,
         )
     return 0

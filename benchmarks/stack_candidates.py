@@ -87,6 +87,16 @@ def study_arguments(doc: str, more: Callable[[argparse.ArgumentParser], None] | 
     return args
 
 
+def labels_of(scores: np.ndarray) -> list[str]:
+    return [LABELS[i] for i in scores.argmax(axis=1)]
+
+
+def f1_line(gold: list[str], predicted: list[str]) -> str:
+    """Macro-F1 and pushback F1, as the studies print them."""
+    metrics = classification_metrics(gold, predicted)
+    return f"{metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f})"
+
+
 def log(x: np.ndarray) -> np.ndarray:
     return np.log(np.clip(x, 1e-6, 1.0))
 
@@ -111,12 +121,8 @@ def main() -> int:
         candidates[name] = data["scores"][0]  # the first repeat
     gold, letters = real.labels, real.letters
 
-    def labels_of(scores: np.ndarray) -> list[str]:
-        return [LABELS[i] for i in scores.argmax(axis=1)]
-
     def scored(predicted: list[str]) -> str:
-        metrics = classification_metrics(gold, predicted)
-        return f"{metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f})"
+        return f1_line(gold, predicted)
 
     print(f"{len(set(letters))} real letters, {len(gold)} paragraphs")
     for name, scores in candidates.items():

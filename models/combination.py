@@ -392,8 +392,9 @@ def choose_gate_threshold(
     def predicted(scores: np.ndarray) -> list[str]:
         return [LABELS[i] for i in scores.argmax(axis=1)]
 
-    full_f1 = classification_metrics(labels, predicted(full_scores))["macro_f1"]
-    tolerance = one_paragraph_of_macro_f1(labels, predicted(full_scores))
+    full = predicted(full_scores)
+    full_f1 = classification_metrics(labels, full)["macro_f1"]
+    tolerance = one_paragraph_of_macro_f1(labels, full)
     for threshold in GATE_THRESHOLDS:
         skip = gate_scores[:, LABELS.index("none")] >= threshold
         mixed = np.where(skip[:, None], gate_scores, full_scores)

@@ -216,6 +216,21 @@ def _rename_data_file(model_path: Path) -> None:
     onnx.save(graph, str(model_path))
 
 
+def cpu_session(path: Path, threads: int | None = None):
+    """An ONNX Runtime session on the CPU as predict runs one: every graph
+    optimisation but the slow fusions, `threads` (default: all cores) inside
+    an operator, none across operators."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads or os.cpu_count() or 1
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(
+        str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=SLOW_FUSIONS
+    )
+
+
 class OnnxStanceModel(WindowedPredictor):
     """Same predict() as StanceModel, on an ONNX Runtime session."""
 
@@ -224,8 +239,6 @@ class OnnxStanceModel(WindowedPredictor):
     def __init__(
         self, model_dir: str | Path, quantize: str = "none", threads: int | None = None, cache_dir: str | None = None
     ):
-        import onnxruntime as ort
-
         from standpunt.models.base_encoder import ensure_base_model
 
         model_dir = Path(model_dir)
@@ -240,13 +253,7 @@ class OnnxStanceModel(WindowedPredictor):
         identity = self.settings["base_encoder"]
         tokenizer_dir = identity["path"] if identity["kind"] == "folder" else ensure_base_model(cache_dir)
         self.tokenizer = TokenizerFile(tokenizer_dir)
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=SLOW_FUSIONS
-        )
+        self.session = cpu_session(path, threads)
         self.path = path
 
     def batch_logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 
 from standpunt.models.baselines import BASELINES
 from standpunt.models.comparison import compare_baselines
-from standpunt.models.loading import Predictor, resolve_model
+from standpunt.models.loading import resolve_model
 from standpunt.models.metrics import classification_metrics
 from standpunt.pipelines.core.corpus import file_sha256, read_records, split_letters
 from standpunt.pipelines.core.errors import CorpusError
@@ -144,7 +144,8 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
         prediction.labels,
         prediction.in_order(LABELS),
         summary_config.finding_rule,
-        _sentence_scorer(predictor, summary_config.evidence_shortlist),
+        # each finding's sentences scored when asked for, shortlist included, as predict scores them
+        evidence_scorer(predictor, [], summary_config.evidence_shortlist),
         read_cues(options.cues or cue_files_beside(options.data)),
     )
 
@@ -227,15 +228,6 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     if options.log_to_mlflow:
         result["mlflow_run_id"] = log_run(result, Path(options.out) if options.out else None, registry.tracking_uri)
     return result
-
-
-def _sentence_scorer(predictor: Predictor, shortlist: int | None):
-    """Each finding's evidence sentences scored as `predict` scores them (its shortlist included)."""
-
-    def score(sentences: list[str], stance: str) -> list[dict[str, float] | None]:
-        return evidence_scorer(predictor, [(sentences, stance)], shortlist)(sentences, stance)
-
-    return score
 
 
 def _registry_settings(config_path: Path):
