@@ -33,12 +33,18 @@ combination's choice among the sentences the cue model rates highest. With
 batch 8 (278 paragraphs, 1,165 sentences), seeds 13 / 14 / 15: all sentences
 0.694 / 0.669 / 0.676, the top 2 0.683 / 0.676 / 0.680 with the transformer
 on 48% of the sentences, the top 3 0.680 / 0.680 / 0.680 on 67%, the cue
-model alone (top 1) 0.637 / 0.644 / 0.626. So predict shortlists 2."""
+model alone (top 1) 0.637 / 0.644 / 0.626. So predict shortlisted 2.
+
+With batches 9 and 10 (315 paragraphs, 1,307 sentences, 195 letters), seeds
+13 / 14 / 15: the combination 0.686 / 0.689 / 0.686, its top 2 0.673 / 0.676
+/ 0.673, the learnt ranker with position, length and flags 0.727 / 0.721 /
+0.711. That ranker now ships (models/evidence_ranker.py, fitted by
+`standpunt combine`, its features and fit shared with this study), over the
+cue model's top 3 (0.724 cross-fitted in `combine`'s record)."""
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -52,9 +58,9 @@ from stack_candidates import log, study_arguments  # noqa: E402
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import Combination, letter_folds, stacked_scores  # noqa: E402
+from standpunt.models.evidence_ranker import AUDITOR, SENDER, fit_conditional_logit, is_cue  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.text import split_sentences  # noqa: E402
-from standpunt.pipelines.evaluation.findings import is_cue  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "models" / "default"
@@ -71,10 +77,6 @@ NAMES = (
     "names the auditor",
     "sender's voice",
 )
-AUDITOR = re.compile(
-    r"\b(?:u (?:constateert|concludeert|stelt|beveelt|geeft aan)|rekenkamer|inspectie|uw rapport|het rapport)", re.I
-)
-SENDER = re.compile(r"\b(?:ik|wij|we|mijn|onze?|het college|het kabinet)\b", re.I)
 SHORTLISTS = (2, 3)  # Combination.shortlist sizes compared (predict's summary.evidence_shortlist)
 FEATURE_SETS = {
     "combination + position and length": [0, 5, 6, 7, 8],
@@ -146,25 +148,6 @@ def features(unit: dict, transformer: np.ndarray, cue: np.ndarray, sentence: np.
             [bool(SENDER.search(s)) for s in unit["sentences"]],
         ]
     ).astype(float)
-
-
-def fit_conditional_logit(blocks: list[np.ndarray], golds: list[np.ndarray], c: float = 1.0) -> np.ndarray:
-    """Weights of a softmax over each paragraph's sentences, the marked
-    sentences sharing the target; L2 as scikit-learn's C."""
-    from scipy.optimize import minimize
-
-    def loss_and_gradient(w: np.ndarray) -> tuple[float, np.ndarray]:
-        loss, gradient = 0.5 * w @ w / c, w / c
-        for x, gold in zip(blocks, golds):
-            z = x @ w
-            p = np.exp(z - z.max())
-            p /= p.sum()
-            target = gold / gold.sum()
-            loss -= float(target @ np.log(p + 1e-12))
-            gradient = gradient - x.T @ (target - p)
-        return loss, gradient
-
-    return minimize(loss_and_gradient, np.zeros(blocks[0].shape[1]), jac=True, method="L-BFGS-B").x
 
 
 def main() -> int:

@@ -187,6 +187,8 @@ CANDIDATES = {
         0.0,
     ),
     "lora-top6-128": (lambda: CachedLora(["model.read_tokens=128"]), False, 0.0),
+    # the default recipe as train.py runs it: synthetic letters at full weight
+    "lora-top6-128+syn1": (lambda: CachedLora(["model.read_tokens=128"]), False, 1.0),
     "setfit": (lambda: CachedSetFit(), False, 0.0),
     "setfit+syn0.3": (lambda: CachedSetFit(), False, 0.3),
 }

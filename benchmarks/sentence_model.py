@@ -37,12 +37,13 @@ from stack_candidates import f1_line, labels_of, log, stacked, study_arguments  
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import cross_fitted_cue_scores, letter_folds  # noqa: E402
+from standpunt.models.evidence_ranker import is_cue  # noqa: E402
 from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs  # noqa: E402
 from standpunt.pipelines.core.corpus import read_records  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.paths import project_path  # noqa: E402
 from standpunt.pipelines.core.text import split_sentences  # noqa: E402
-from standpunt.pipelines.evaluation.findings import is_cue, read_cues  # noqa: E402
+from standpunt.pipelines.evaluation.findings import read_cues  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "models" / "default"

@@ -40,6 +40,7 @@ import numpy as np
 
 from standpunt.models.baselines import HybridBaseline, LexiconBaseline
 from standpunt.models.cue_scorer import CueScorer
+from standpunt.models.evidence_ranker import FEATURES
 from standpunt.models.model_folder import ModelFolder
 from standpunt.models.prediction import Prediction
 from standpunt.models.temperature import fit_temperature, scale_scores
@@ -97,6 +98,7 @@ class Combination:
     bias: np.ndarray  # [len(LABELS)]
     temperature: float = 1.0
     gate: CueGate | None = None  # None: the transformer reads every paragraph
+    evidence_weights: np.ndarray | None = None  # evidence ranker over evidence_ranker.FEATURES; None: by probability
 
     def needs_transformer(self, texts: list[str]) -> np.ndarray:
         """Which texts the gate passes on to the transformer."""
@@ -187,6 +189,9 @@ class Combination:
             metadata["gate.temperature"] = repr(float(self.gate.temperature))
             metadata["gate.threshold"] = repr(float(self.gate.threshold))
             metadata["gate.skip_temperature"] = repr(float(self.gate.skip_temperature))
+        if self.evidence_weights is not None:
+            arrays["evidence.weights"] = np.ascontiguousarray(self.evidence_weights.astype(np.float64))
+            metadata["evidence.features"] = json.dumps(list(FEATURES))
         path = ModelFolder(folder).combination_path
         save_file(arrays, str(path), metadata=metadata)
         return path
@@ -217,7 +222,15 @@ class Combination:
                 float(metadata["gate.threshold"]),
                 float(metadata["gate.skip_temperature"]),
             )
-        return cls(cue, arrays["stack.weights"], arrays["stack.bias"], float(metadata["temperature"]), gate)
+        evidence = None
+        if "evidence.weights" in arrays:  # combinations written before the evidence ranker have none
+            if json.loads(metadata["evidence.features"]) != list(FEATURES):
+                raise ValueError(
+                    f"{path}: evidence ranker over {metadata['evidence.features']}, "
+                    f"this version computes {list(FEATURES)}"
+                )
+            evidence = arrays["evidence.weights"]
+        return cls(cue, arrays["stack.weights"], arrays["stack.bias"], float(metadata["temperature"]), gate, evidence)
 
 
 def letter_folds(letters: list[str], folds: int, seed: int) -> dict[str, int]:
@@ -226,6 +239,33 @@ def letter_folds(letters: list[str], folds: int, seed: int) -> dict[str, int]:
     order = sorted(set(letters))
     np.random.RandomState(seed).shuffle(order)
     return {letter: i % folds for i, letter in enumerate(order)}
+
+
+def cue_models_by_fold(
+    texts: list[str],
+    labels: list[str],
+    letters: list[str],
+    extra_texts: list[str],
+    extra_labels: list[str],
+    extra_letters: list[str],
+    folds: int = 5,
+    seed: int = 13,
+):
+    """(cue model, rows of the letters it did not train on) for each fold of a
+    grouped k-fold over letters. `extra_*` (e.g. counterfactual edits, keyed by
+    the letter they came from) only ever train."""
+    fold_of = letter_folds(letters, folds, seed)
+    for k in range(folds):
+        train = [n for n, letter in enumerate(letters) if fold_of[letter] != k]
+        test = [n for n, letter in enumerate(letters) if fold_of[letter] == k]
+        if not test:
+            continue
+        extra = [n for n, letter in enumerate(extra_letters) if fold_of.get(letter, -1) != k]
+        model = HybridBaseline().fit(
+            [texts[n] for n in train] + [extra_texts[n] for n in extra],
+            [labels[n] for n in train] + [extra_labels[n] for n in extra],
+        )
+        yield model, test
 
 
 def cross_fitted_cue_scores(
@@ -239,21 +279,11 @@ def cross_fitted_cue_scores(
     seed: int = 13,
 ) -> np.ndarray:
     """Cue-model scores for every paragraph from a model that did not train on
-    its letter (grouped k-fold), so the stacker learns how far to trust it on
-    unseen letters. `extra_*` (e.g. counterfactual edits, keyed by the letter
-    they came from) only ever train."""
-    fold_of = letter_folds(letters, folds, seed)
+    its letter (cue_models_by_fold), so the stacker learns how far to trust it
+    on unseen letters."""
     scores = np.zeros((len(texts), len(LABELS)))
-    for k in range(folds):
-        train = [n for n, letter in enumerate(letters) if fold_of[letter] != k]
-        test = [n for n, letter in enumerate(letters) if fold_of[letter] == k]
-        if not test:
-            continue
-        extra = [n for n, letter in enumerate(extra_letters) if fold_of.get(letter, -1) != k]
-        model = HybridBaseline().fit(
-            [texts[n] for n in train] + [extra_texts[n] for n in extra],
-            [labels[n] for n in train] + [extra_labels[n] for n in extra],
-        )
+    extra = (extra_texts, extra_labels, extra_letters)
+    for model, test in cue_models_by_fold(texts, labels, letters, *extra, folds, seed):
         scores[test] = model.predict([texts[n] for n in test]).scores
     return scores
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from standpunt.models.baselines import BASELINES, make_baseline
 from standpunt.models.combination import Combination
+from standpunt.models.evidence_ranker import choose_evidence
 from standpunt.models.identity import ModelIdentity, baseline_sha256, recorded_dev_macro_f1, weights_sha256
 from standpunt.models.model_folder import CONFIG, WEIGHTS, ModelFolder
 from standpunt.models.prediction import Prediction
@@ -41,6 +42,7 @@ class Predictor:
     identity: ModelIdentity | None = None
     _score_evidence: object = field(repr=False, default=None)  # None: as predict
     _shortlist: object = field(repr=False, default=None)  # a combination's Combination.shortlist; None: no shortlist
+    _evidence_weights: object = field(repr=False, default=None)  # a combination's evidence ranker; None: by probability
 
     def predict(self, texts: list[str]) -> Prediction:
         return self._predict(texts)
@@ -53,6 +55,15 @@ class Predictor:
         if size is None or self._shortlist is None:
             return [list(range(len(sentences))) for sentences, _ in candidates]
         return self._shortlist(candidates, size)
+
+    def choose_evidence(
+        self, sentences: list[str], stance: str, rows: list[dict[str, float] | None]
+    ) -> tuple[int, float] | None:
+        """(index, probability of the stance) of the evidence sentence among
+        the scored ones (`rows`, None where not scored): by the combination's
+        evidence ranker where it has one (models/evidence_ranker.py), else by
+        the probability alone."""
+        return choose_evidence(sentences, stance, rows, self._evidence_weights)
 
     def score_evidence(self, sentences: list[str]) -> Prediction:
         """Scores of candidate evidence sentences: the model without its
@@ -176,8 +187,8 @@ def _registered_model_folder(version) -> Path | None:
 
 def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | None, batch_size: int):
     """(predict function, evidence-scoring function, evidence shortlist
-    function or None, recorded git commit) of a model folder on ONNX Runtime
-    or PyTorch."""
+    function or None, evidence ranker weights or None, recorded git commit)
+    of a model folder on ONNX Runtime or PyTorch."""
     if not ModelFolder(folder).has_config():
         raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs {CONFIG} and {WEIGHTS})")
     if backend == "onnx":
@@ -193,12 +204,12 @@ def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | 
 
         model = StanceModel.load(folder)
     predict = evidence = partial(model.predict, batch_size=batch_size)
-    shortlist = None
+    shortlist = ranker = None
     combination = Combination.load(folder)
     if combination is not None:  # the rule book's cue model beside the transformer (models/combination.py)
         predict, evidence = combination.wrap(predict), combination.wrap(predict, gate=False)
-        shortlist = combination.shortlist
-    return predict, evidence, shortlist, (model.metrics or {}).get("git_commit")
+        shortlist, ranker = combination.shortlist, combination.evidence_weights
+    return predict, evidence, shortlist, ranker, (model.metrics or {}).get("git_commit")
 
 
 def _registry_predictor(
@@ -227,7 +238,7 @@ def _registry_predictor(
         folder = _model_folder_at(uri.rstrip("/"))
     if folder is None:
         raise ModelSpecError(f"{uri}: holds no Standpunt model folder ({CONFIG} + {WEIGHTS}) at {tracking_uri}")
-    predict, evidence, shortlist, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
+    predict, evidence, shortlist, ranker, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
     identity = ModelIdentity(
         given,
         uri,
@@ -240,7 +251,7 @@ def _registry_predictor(
         recorded_dev_macro_f1(folder),
         str(folder),
     )
-    return Predictor(uri, "registry", version, predict, identity, evidence, shortlist)
+    return Predictor(uri, "registry", version, predict, identity, evidence, shortlist, ranker)
 
 
 def training_paragraphs(config_path: str | Path | None = None) -> tuple[list[str], list[str]]:
@@ -288,7 +299,7 @@ def resolve_model(
         return _registry_predictor(spec, resolved, registry, backend, quantize, threads, batch_size)
     folder = Path(resolved)
     if folder.is_dir():
-        predict, evidence, shortlist, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
+        predict, evidence, shortlist, ranker, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
         identity = ModelIdentity(
             spec,
             str(folder),
@@ -298,7 +309,7 @@ def resolve_model(
             dev_macro_f1=recorded_dev_macro_f1(folder),
             folder=str(folder),
         )
-        return Predictor(str(folder), "folder", commit, predict, identity, evidence, shortlist)
+        return Predictor(str(folder), "folder", commit, predict, identity, evidence, shortlist, ranker)
     raise ModelSpecError(
         f"{resolved}: not a model folder, a models:/ or runs:/ URI, or a baseline ({', '.join(BASELINES)})"
     )

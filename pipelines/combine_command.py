@@ -23,6 +23,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 # Training-only edits of real paragraphs, written by the rule book (data/corpus/AGREEMENT.md)
 EDIT_FILES = [ROOT / "data" / "corpus" / "counterfactual.jsonl"]
+# The sentences that carry each real stance paragraph's label, from two blind passes
+CUE_FILES = sorted((ROOT / "data" / "corpus").glob("cues*.jsonl"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run the transformer on every paragraph (no gate that skips it where the cue model alone "
         "is sure of 'none')",
+    )
+    parser.add_argument(
+        "--cues",
+        nargs="*",
+        type=Path,
+        default=CUE_FILES,
+        help="the annotators' evidence sentences (JSONL: id, paragraph, sentences, cues) that the evidence ranker "
+        "learns from; default: the corpus's cues*.jsonl; --cues with no file: no ranker (evidence by probability)",
+    )
+    parser.add_argument(
+        "--evidence-shortlist",
+        type=int,
+        default=None,
+        help="the shortlist the ranker's accuracy is reported for (default: configs/predict.yaml's "
+        "summary.evidence_shortlist)",
     )
     parser.add_argument(
         "--stacker",
@@ -73,6 +90,17 @@ def real_paragraphs(config):
 
     rows = [row for name in config.data.real for row in paragraph_rows(read_records(project_path(name)))]
     return Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["letter"] for r in rows])
+
+
+def real_paragraph_keys(config) -> list[tuple[str, int]]:
+    """(letter id, paragraph index) of every paragraph of real_paragraphs, in its order."""
+    from standpunt.pipelines.core.corpus import paragraph_rows, read_records
+
+    return [
+        (row["letter"], row["paragraph"])
+        for name in config.data.real
+        for row in paragraph_rows(read_records(project_path(name)))
+    ]
 
 
 class CombinationInputs(NamedTuple):
@@ -122,6 +150,23 @@ def held_out_interval(report: dict) -> list[float]:
     return [float(interval[0]), float(interval[1])]
 
 
+def fit_evidence(combination, transformer_predict, real, trained: set[str], extra, args):
+    """(ranker weights, report) for `combine`'s arguments (models/evidence_ranker.py)."""
+    from standpunt.models.config import load_config
+    from standpunt.models.evidence_ranker import fit_for_combination
+    from standpunt.pipelines.evaluation.findings import read_cues
+    from standpunt.pipelines.predict_config import load_predict_config
+
+    shortlist = args.evidence_shortlist
+    if shortlist is None:
+        shortlist = load_predict_config().summary.evidence_shortlist
+    keys = real_paragraph_keys(load_config(args.config))
+    extra = extra.from_letters(set(real.letters)) if extra is not None else None
+    return fit_for_combination(
+        combination, transformer_predict, real, trained, extra, keys, read_cues(args.cues), shortlist
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     from standpunt.models.combination import fit_combination
     from standpunt.models.model_folder import ModelFolder
@@ -158,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"combine: {args.model}: {exc}", file=sys.stderr)
         return 2
+    if args.cues:
+        try:
+            evidence = fit_evidence(combination, transformer.predict, real, trained, extra, args)
+        except (OSError, ValueError) as exc:
+            print(f"combine: evidence ranker: {exc}", file=sys.stderr)
+            return 2
+        combination.evidence_weights, evidence_report = evidence
     combination.save(args.model)
     metrics["combination"] = {
         key: value
@@ -167,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     metrics["combination"]["temperature"] = combination.temperature
     metrics["combination"]["ece"] = held_out_ece(report)
     metrics["combination"]["combination"]["macro_f1_ci"] = held_out_interval(report)
+    if args.cues:
+        metrics["combination"]["evidence"] = evidence_report
     folder.write_metrics(metrics)
     print(
         f"combine: {report['heldout_letters']} letters ({report['heldout_paragraphs']} paragraphs) "
@@ -195,6 +249,16 @@ def main(argv: list[str] | None = None) -> int:
         f"(temperature {combination.temperature:.2f})",
         file=sys.stderr,
     )
+    if args.cues:
+        size = evidence_report["shortlist"]
+        chosen = evidence_report["marked_sentence_chosen"]["all" if size is None else f"top {size}"]
+        print(
+            f"  evidence: on {evidence_report['paragraphs']} held-out stance paragraphs "
+            f"({evidence_report['letters']} letters), among the cue model's top {size} sentences, "
+            f"a marked sentence chosen by the ranker for {chosen['ranker']:.3f}, by the stance probability "
+            f"for {chosen['stance_probability']:.3f} (ranker cross-fitted by letter)",
+            file=sys.stderr,
+        )
     print(f"combine: wrote {folder.combination_path}", file=sys.stderr)
     return 0
 

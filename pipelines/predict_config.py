@@ -28,7 +28,7 @@ class SummaryConfig:
     finding_rule: FindingRule = field(default_factory=FindingRule)
     evidence: bool = True  # score the sentences of the deciding paragraphs for the evidence sentence
     # the transformer scores only the N sentences of a deciding paragraph the cue model rates highest; None: all
-    evidence_shortlist: int | None = 2
+    evidence_shortlist: int | None = 3
 
 
 @dataclass

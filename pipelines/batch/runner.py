@@ -100,8 +100,9 @@ def summarise_group(
     if config.summary.evidence:
         candidates = [c for _, _, paragraphs in labelled.letters for c in evidence_candidates(paragraphs, rule)]
         score_sentences = evidence_scorer(predictor, candidates, config.summary.evidence_shortlist)
+    choose = predictor.choose_evidence
     summaries = {
-        id(result): (paragraphs, summarize_letter(labelled_paragraphs, rule, score_sentences))
+        id(result): (paragraphs, summarize_letter(labelled_paragraphs, rule, score_sentences, choose))
         for result, paragraphs, labelled_paragraphs in labelled.letters
     }
     out = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from standpunt.models.evidence_ranker import choose_evidence, is_cue
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.text import fold
 from standpunt.pipelines.predict_config import FindingRule
@@ -38,11 +39,6 @@ def cue_files_beside(data: Path) -> list[Path]:
     return [Path(data).parent / c for c in candidates if (Path(data).parent / c).exists()]
 
 
-def is_cue(sentence: str, cues: list[str]) -> bool:
-    sentence = fold(sentence)
-    return any(sentence and (sentence in cue or cue in sentence) for cue in cues)
-
-
 def finding_scores(
     records: list[dict],
     labels: list[str],
@@ -50,12 +46,13 @@ def finding_scores(
     rule: FindingRule,
     score_sentences,
     cues: dict[tuple[str, int], list[str]],
+    choose=choose_evidence,
 ) -> dict:
     """Finding-level macro-F1 and evidence accuracy over gold paragraphs.
 
     `labels`/`scores` are the model's, in the order of the records'
-    paragraphs; `score_sentences(texts) -> list[dict[label, prob]]` scores
-    candidate evidence sentences as predict does."""
+    paragraphs; `score_sentences` and `choose` score and pick candidate
+    evidence sentences as predict does (summarize_letter)."""
     from standpunt.models.metrics import classification_metrics
 
     gold_stances, predicted_stances = [], []
@@ -86,7 +83,7 @@ def finding_scores(
             )
             position += 1
         gold_findings = summarize_letter(gold_paragraphs, rule)["findings"]
-        predicted_findings = summarize_letter(predicted_paragraphs, rule, score_sentences)["findings"]
+        predicted_findings = summarize_letter(predicted_paragraphs, rule, score_sentences, choose)["findings"]
         for gold_finding, predicted in zip(gold_findings, predicted_findings):
             gold_stances.append(gold_finding["stance"])
             predicted_stances.append(predicted["stance"])

@@ -147,6 +147,7 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
         # each finding's sentences scored when asked for, shortlist included, as predict scores them
         evidence_scorer(predictor, [], summary_config.evidence_shortlist),
         read_cues(options.cues or cue_files_beside(options.data)),
+        predictor.choose_evidence,
     )
 
     comparison = {"model": _scores(gold, prediction.labels)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from standpunt.models.evidence_ranker import choose_evidence
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.text import split_sentences
 from standpunt.pipelines.predict_config import FindingRule
@@ -62,13 +63,17 @@ def evidence_candidates(paragraphs: list[LabelledParagraph], rule: FindingRule) 
     return out
 
 
-def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, score_sentences=None) -> dict:
+def summarize_letter(
+    paragraphs: list[LabelledParagraph], rule: FindingRule, score_sentences=None, choose=choose_evidence
+) -> dict:
     """Findings with stance and evidence, and label counts.
 
     `score_sentences(sentences, stance) -> list[dict[label, prob] | None]`
     scores a finding's candidate sentences (None: a sentence it left out,
-    never the evidence); without it the evidence is the deciding paragraph's
-    strongest sentence by position (its first)."""
+    never the evidence) and `choose(sentences, stance, rows) -> (index,
+    probability) | None` picks among them (default: the highest probability;
+    Predictor.choose_evidence: the model's evidence ranker); without
+    `score_sentences` the evidence is the deciding paragraph's first sentence."""
     findings = []
     for group in group_findings(paragraphs):
         stance = finding_stance(group, rule)
@@ -83,11 +88,9 @@ def summarize_letter(paragraphs: list[LabelledParagraph], rule: FindingRule, sco
             sentences = split_sentences(best.text) or [best.text]
             paragraph_score = float(best.scores.get(stance, 0.0))
             scored = score_sentences(sentences, stance) if score_sentences is not None and len(sentences) > 1 else None
-            if scored is not None and any(row is not None for row in scored):
-                position = max(
-                    (i for i, row in enumerate(scored) if row is not None), key=lambda i: scored[i].get(stance, 0.0)
-                )
-                sentence, score = sentences[position], float(scored[position].get(stance, 0.0))
+            chosen = choose(sentences, stance, scored) if scored is not None else None
+            if chosen is not None:
+                sentence, score = sentences[chosen[0]], chosen[1]
             else:
                 sentence, score = sentences[0], paragraph_score
             finding["evidence"] = {

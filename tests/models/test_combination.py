@@ -334,3 +334,15 @@ def test_stacker_forms_and_the_report_names_the_one_used():
     assert report["stacker"] == "full"
     _, report = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
     assert report["stacker"] == "diagonal"
+
+
+def test_an_evidence_ranker_is_saved_and_loaded_with_its_combination(tmp_path):
+    from standpunt.models.evidence_ranker import FEATURES
+
+    combination = _gated_combination(threshold=0.6)
+    combination.evidence_weights = np.arange(len(FEATURES), dtype=float)
+    combination.save(tmp_path)
+    assert Combination.load(tmp_path).evidence_weights.tolist() == list(range(len(FEATURES)))
+    combination.evidence_weights = None  # a combination written before the ranker chooses by probability
+    combination.save(tmp_path)
+    assert Combination.load(tmp_path).evidence_weights is None

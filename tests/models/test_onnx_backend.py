@@ -67,7 +67,7 @@ def test_inference_settings_are_validated():
         load_predict_config(None, ["inference.backend=tensorrt"])
     with pytest.raises(ConfigError, match="summary.finding_rule.order"):
         load_predict_config(None, ["summary.finding_rule.order=[maybe]"])
-    assert load_predict_config().summary.evidence_shortlist == 2
+    assert load_predict_config().summary.evidence_shortlist == 3
     assert load_predict_config(None, ["summary.evidence_shortlist=null"]).summary.evidence_shortlist is None
     with pytest.raises(ConfigError, match="summary.evidence_shortlist"):
         load_predict_config(None, ["summary.evidence_shortlist=0"])

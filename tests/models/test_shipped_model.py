@@ -59,3 +59,18 @@ def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
     assert record["gate"]["skipped_share"] > 0.3 and record["gate"]["label_agreement"] >= 0.98
     # and costs less macro-F1 than one right paragraph of the rarest label (what combine tolerates)
     assert record["without_gate"]["macro_f1"] - record["combination"]["macro_f1"] < record["gate"]["macro_f1_tolerance"]
+
+
+def test_shipped_evidence_ranker_beats_the_stance_probability_on_held_out_letters():
+    """The ranker that picks the evidence sentence was measured (cross-fitted
+    by letter) for the shortlist predict applies, and ships with the
+    combination."""
+    from standpunt.models.combination import Combination
+    from standpunt.pipelines.predict_config import load_predict_config
+
+    record = json.loads((SHIPPED / "metrics.json").read_text())["combination"]["evidence"]
+    shortlist = load_predict_config().summary.evidence_shortlist
+    assert record["shortlist"] == shortlist
+    chosen = record["marked_sentence_chosen"]["all" if shortlist is None else f"top {shortlist}"]
+    assert chosen["ranker"] > chosen["stance_probability"]
+    assert Combination.load(SHIPPED).evidence_weights is not None

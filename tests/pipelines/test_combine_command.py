@@ -8,6 +8,7 @@ import shutil
 
 import yaml
 
+from standpunt.models.combination import Combination
 from standpunt.models.model_folder import ModelFolder
 from standpunt.pipelines.cli import main
 from standpunt.pipelines.combine_command import EDIT_FILES, read_extra
@@ -52,6 +53,22 @@ def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_p
     gate = record["gate"]
     assert gate["threshold"] is None or gate["label_agreement"] >= 0.98
     assert "without_gate" in record
+    # the evidence ranker learnt from the annotators' marked sentences of the held-out letters
+    evidence = record["evidence"]
+    assert evidence["letters"] <= len(letters) - 40 and evidence["paragraphs"] >= evidence["letters"]
+    assert set(evidence["marked_sentence_chosen"]) >= {"top 2", "top 3", "all"}
+    assert Combination.load(folder).evidence_weights is not None
+    assert "evidence: on" in capsys.readouterr().err
+
+
+def test_combine_without_cue_files_leaves_the_evidence_to_the_probability(tiny_model, tmp_path):
+    from standpunt.pipelines.core.corpus import read_records
+
+    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
+    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra", "--cues"]) == 0
+    assert Combination.load(folder).evidence_weights is None
+    assert "evidence" not in json.loads(ModelFolder(folder).metrics_path.read_text())["combination"]
 
 
 def test_edits_from_several_files_keep_their_origin_letters(tmp_path):

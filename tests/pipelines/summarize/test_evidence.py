@@ -55,3 +55,16 @@ def test_a_candidate_not_prepared_is_scored_when_asked():
     score = evidence_scorer(predictor, [], 2)
     rows = score(["Een.", "Twee.", "Drie."], "agree")
     assert rows[1] is None and scored == [["Drie.", "Een."]]
+
+
+def test_the_predictors_evidence_ranker_chooses_among_the_scored_sentences():
+    from standpunt.models.evidence_ranker import FEATURES
+
+    predictor, _ = recording_predictor()
+    sentences = ["U constateert dat het toezicht tekortschiet.", "Ik deel die conclusie.", "Tot slot."]
+    rows = [{"agree": 0.7}, {"agree": 0.5}, None]
+    assert predictor.choose_evidence(sentences, "agree", rows) == (0, 0.7)  # no ranker: the probability
+    weights = np.zeros(len(FEATURES))
+    weights[0], weights[FEATURES.index("sender's voice")] = 1.0, 2.0
+    predictor._evidence_weights = weights
+    assert predictor.choose_evidence(sentences, "agree", rows) == (1, 0.5)
