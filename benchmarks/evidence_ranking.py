@@ -58,7 +58,7 @@ from stack_candidates import log, study_arguments  # noqa: E402
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import Combination, letter_folds, stacked_scores  # noqa: E402
-from standpunt.models.evidence_ranker import AUDITOR, SENDER, fit_conditional_logit, is_cue  # noqa: E402
+from standpunt.models.evidence_ranker import AUDITOR, FEATURES, SENDER, fit_conditional_logit, is_cue  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.text import split_sentences  # noqa: E402
 
@@ -70,12 +70,7 @@ NAMES = (
     "cue model",
     "sentence model",
     "sentence model vs none",
-    "first",
-    "last",
-    "relative position",
-    "log words",
-    "names the auditor",
-    "sender's voice",
+    *FEATURES[1:],  # first, last, relative position, log words, names the auditor, sender's voice
 )
 SHORTLISTS = (2, 3)  # Combination.shortlist sizes compared (predict's summary.evidence_shortlist)
 FEATURE_SETS = {
