@@ -38,10 +38,13 @@ from stack_candidates import f1_line, labels_of, log, stacked, study_arguments  
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import cross_fitted_cue_scores, letter_folds  # noqa: E402
 from standpunt.models.evidence_ranker import is_cue  # noqa: E402
-from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs  # noqa: E402
-from standpunt.pipelines.core.corpus import read_records  # noqa: E402
+from standpunt.pipelines.combine_command import (  # noqa: E402
+    CUE_FILES,
+    EDIT_FILES,
+    combination_inputs,
+    real_paragraph_keys,
+)
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
-from standpunt.pipelines.core.paths import project_path  # noqa: E402
 from standpunt.pipelines.core.text import split_sentences  # noqa: E402
 from standpunt.pipelines.evaluation.findings import read_cues  # noqa: E402
 
@@ -93,13 +96,8 @@ def cue_study_inputs(config: str):
 
     real, extra, trained, _ = combination_inputs(config, SHIPPED / "metrics.json", EDIT_FILES)
     extra = extra.from_letters(set(real.letters))
-    keys = [
-        (record["id"], i)
-        for name in load_config(config).data.real
-        for record in read_records(project_path(name))
-        for i in range(len(record["paragraphs"]))
-    ]
-    cues = read_cues(sorted((ROOT / "data" / "corpus").glob("cues*.jsonl")))
+    keys = real_paragraph_keys(load_config(config))
+    cues = read_cues(CUE_FILES)
     return real, extra, trained, keys, cues
 
 

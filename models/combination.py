@@ -40,7 +40,7 @@ import numpy as np
 
 from standpunt.models.baselines import HybridBaseline, LexiconBaseline
 from standpunt.models.cue_scorer import CueScorer
-from standpunt.models.evidence_ranker import FEATURES
+from standpunt.models.evidence_ranker import FEATURES, shortlisted
 from standpunt.models.model_folder import ModelFolder
 from standpunt.models.prediction import Prediction
 from standpunt.models.temperature import fit_temperature, scale_scores
@@ -168,9 +168,8 @@ class Combination:
         start = 0
         for n in longer:
             sentences, stance = candidates[n]
-            block = scores[start : start + len(sentences), LABELS.index(stance)]
+            out[n] = shortlisted(scores[start : start + len(sentences), LABELS.index(stance)], size).tolist()
             start += len(sentences)
-            out[n] = sorted(np.argsort(-block, kind="stable")[:size].tolist())
         return out
 
     def save(self, folder: str | Path) -> Path:
