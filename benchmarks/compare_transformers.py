@@ -5,16 +5,17 @@ does, on the real letters neither of them trained on.
 
 Each model's own `combine` figure comes from its own held-out letters, so two
 models trained on different letters cannot be compared by those figures.
-Here both are scored on the same letters (outside both recorded training
-sets), the stacker cross-fitted by letter with several fold seeds (its
-spread is the noise of the fold draw), and the difference is resampled by
-letter for both at once (paired), which is what decides whether the new one
-ships. Nothing is written."""
+Here both are scored on the same letters, those each can score with a
+transformer that never saw them (outside its recorded training letters, or,
+for a cross-fitted model trained on every letter, by the fold model that left
+the letter out: models/unseen_scores.py), the stacker cross-fitted by letter
+with several fold seeds (its spread is the noise of the fold draw), and the
+difference is resampled by letter for both at once (paired), which is what
+decides whether the new one ships. Nothing is written."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -53,31 +54,33 @@ def main() -> int:
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     from standpunt.models.combination import fit_combination
-    from standpunt.models.onnx_backend import OnnxStanceModel
-    from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs
+    from standpunt.models.unseen_scores import Scorer, UnseenTransformer
+    from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs, scored_by, unseen_transformer
     from standpunt.pipelines.core.labels import LABELS
     from standpunt.pipelines.evaluation.bootstrap import paired_letter_bootstrap
 
-    # The corpus once; the second model contributes only its training letters.
-    real, extra, old_trained, _ = combination_inputs(
+    real, extra, _, _ = combination_inputs(
         args.config, args.old / "metrics.json", EDIT_FILES if args.extra is None else args.extra
     )
-    metrics = json.loads((args.new / "metrics.json").read_text(encoding="utf-8"))
-    trained_by = {args.old: old_trained, args.new: set(metrics["dataset"]["train"]["letter_ids"])}
-    trained = trained_by[args.old] | trained_by[args.new]
+    unseen = {folder: unseen_transformer(folder) for folder in (args.old, args.new)}
+    # only the letters both can score unseen; the cue model still trains on every letter
+    neither = frozenset(letter for letter in real.letters if not all(u.can_score(letter) for u in unseen.values()))
     averaged = {}
     for folder in (args.old, args.new):
-        predict = memoized(OnnxStanceModel(folder).predict)
+        both = UnseenTransformer(
+            [Scorer(s.name, memoized(s.predict), s.trained | neither) for s in unseen[folder].scorers]
+        )
         runs = []
         for seed in args.seeds:
-            _, report = fit_combination(predict, real, trained, extra, seed=seed)
+            _, report = fit_combination(both, real, extra, seed=seed)
             runs.append(report)
         first = runs[0]
         averaged[folder] = np.mean([np.asarray(r["combination_scores"]) for r in runs], axis=0)
         f1s = [r["combination"]["macro_f1"] for r in runs]
         pushback = [r["combination"]["pushback_f1"] for r in runs]
         print(
-            f"{folder}: trained on {len(trained_by[folder])} letters; transformer alone macro-F1 "
+            f"{folder}: trained on {len(unseen[folder].scorers[0].trained)} letters, "
+            f"{scored_by(first['scored_by'])}; transformer alone macro-F1 "
             f"{first['transformer']['macro_f1']:.3f} (pushback {first['transformer']['pushback_f1']:.3f}); "
             f"combination {np.mean(f1s):.3f} (seeds {min(f1s):.3f}-{max(f1s):.3f}; pushback {np.mean(pushback):.3f})",
             flush=True,

@@ -34,6 +34,7 @@ def main() -> int:
     print(describe_machine(), flush=True)
     from standpunt.models.combination import fit_combination
     from standpunt.models.onnx_backend import OnnxStanceModel
+    from standpunt.models.unseen_scores import UnseenTransformer
     from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs, held_out_interval
 
     real, extra, trained, _ = combination_inputs(args.config, Path(args.model) / "metrics.json", EDIT_FILES)
@@ -44,7 +45,7 @@ def main() -> int:
         model.settings = {**model.settings, "read_tokens": value or None}
         tokens = sum(len(w) for w in model.windows(held).input_ids)
         started = time.perf_counter()
-        _, report = fit_combination(model.predict, real, trained, extra)
+        _, report = fit_combination(UnseenTransformer.held_out(model.predict, trained), real, extra)
         low, high = held_out_interval(report)
         row = {
             "read_tokens": value or "all",

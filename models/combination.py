@@ -44,6 +44,7 @@ from standpunt.models.evidence_ranker import FEATURES, shortlisted
 from standpunt.models.model_folder import ModelFolder
 from standpunt.models.prediction import Prediction
 from standpunt.models.temperature import fit_temperature, scale_scores
+from standpunt.models.unseen_scores import UnseenTransformer
 from standpunt.models.windows import softmax
 from standpunt.pipelines.core.labels import LABELS
 
@@ -455,9 +456,8 @@ class Paragraphs:
 
 
 def fit_combination(
-    transformer_predict,
+    unseen: UnseenTransformer,
     real: Paragraphs,
-    trained_letters: set[str],
     extra: Paragraphs | None = None,
     folds: int = 5,
     seed: int = 13,
@@ -467,9 +467,11 @@ def fit_combination(
     """The combination for a trained transformer, and how well it does.
 
     The stacker must learn how far to trust each model on letters it has not
-    seen, so it is fitted only on real letters the transformer did not train
-    on (`trained_letters` excluded), with cue-model scores cross-fitted by
-    letter. Its own quality is measured the same way once more: the stacker
+    seen, so it is fitted only on real letters that `unseen` can score with a
+    transformer that did not train on them (the model's held-out letters, or
+    every letter through a cross-fitted model's fold models:
+    models/unseen_scores.py), with cue-model scores cross-fitted by letter.
+    Its own quality is measured the same way once more: the stacker
     cross-fitted over those held-out letters. The cue model that ships is then
     refitted on every real paragraph (+ `extra`, e.g. counterfactual edits,
     which only ever train). With `gate`, the gate's threshold is chosen on the
@@ -479,17 +481,17 @@ def fit_combination(
 
     extra = extra or Paragraphs([], [], [])
     extra = extra.from_letters(set(real.letters))
-    heldout = [n for n, letter in enumerate(real.letters) if letter not in trained_letters]
+    heldout = [n for n, letter in enumerate(real.letters) if unseen.can_score(letter)]
     held = real.take(heldout)
     if len(set(held.letters)) < 2 * folds:
         raise ValueError(
-            f"only {len(set(held.letters))} real letters the transformer did not train on; "
+            f"only {len(set(held.letters))} real letters the transformer (or a fold model of it) did not train on; "
             f"the combination needs at least {2 * folds}"
         )
     cue = cross_fitted_cue_scores(
         real.texts, real.labels, real.letters, extra.texts, extra.labels, extra.letters, folds, seed
     )[heldout]
-    transformer = np.asarray(transformer_predict(held.texts).scores, dtype=np.float64)
+    transformer = unseen.scores(held.texts, held.letters)
 
     fold_of = letter_folds(held.letters, folds, seed + 1)
     fold_ids = np.array([fold_of[letter] for letter in held.letters])
@@ -523,6 +525,7 @@ def fit_combination(
     report = {
         "heldout_letters": len(set(held.letters)),
         "heldout_paragraphs": len(held.texts),
+        "scored_by": unseen.letters_by_scorer(held.letters),  # letters per model that never saw them
         "folds": folds,
         "stacker": stacker,
         "lexicon": scored(LexiconBaseline().predict(held.texts).scores),

@@ -21,6 +21,10 @@ class DataConfig:
     edits: list[str] = field(default_factory=list)
     dev_fraction: float = 0.3
     split_seed: int = 13
+    # null: one dev split (dev_fraction). k: cross-fitted training: k fold models, each trained without
+    # one fold of real letters, score those letters (the dev figures, out of fold) and are kept in the
+    # model folder's folds/ for `standpunt combine`; then the model trains on every letter
+    folds: int | None = None
 
     def files(self) -> list[str]:
         """The corpus files this config reads: the real ones, and the synthetic ones where used."""
@@ -84,6 +88,7 @@ class Config:
 def _check(config: Config, where: str) -> None:
     checks = [
         (0 < config.data.dev_fraction < 1, "data.dev_fraction must lie between 0 and 1"),
+        (config.data.folds is None or 2 <= config.data.folds <= 20, "data.folds must be null or lie between 2 and 20"),
         (16 <= config.model.max_length <= 512, "model.max_length must lie between 16 and 512"),
         (
             0 <= config.model.window_overlap < config.model.max_length // 2,

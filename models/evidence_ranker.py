@@ -180,9 +180,8 @@ def fit_evidence_ranker(
 
 def fit_for_combination(
     combination,
-    transformer_predict,
+    unseen,
     real,
-    trained_letters: set[str],
     extra,
     keys: list[tuple[str, int]],
     cues: dict,
@@ -191,15 +190,16 @@ def fit_for_combination(
     seed: int = 13,
 ) -> tuple[np.ndarray, dict]:
     """The evidence ranker for a fitted combination (`standpunt combine`),
-    learnt from the stance paragraphs of the real letters the transformer
-    never saw (`real`, `extra`: models.combination.Paragraphs; `keys`: each
-    real paragraph's (letter, index) in `cues`). Each sentence is scored as
-    predict scores it: the transformer, the cue model (cross-fitted by letter,
-    with the same folds as the stacker's cue scores) and the combination's
-    stacker over both, without the gate."""
+    learnt from the stance paragraphs of the real letters that `unseen`
+    (models.unseen_scores.UnseenTransformer) scores with a transformer that
+    never saw them (`real`, `extra`: models.combination.Paragraphs; `keys`:
+    each real paragraph's (letter, index) in `cues`). Each sentence is scored
+    as predict scores it: the transformer, the cue model (cross-fitted by
+    letter, with the same folds as the stacker's cue scores) and the
+    combination's stacker over both, without the gate."""
     from standpunt.models.combination import cue_models_by_fold, stacked_scores
 
-    held = [n for n, letter in enumerate(real.letters) if letter not in trained_letters]
+    held = [n for n, letter in enumerate(real.letters) if unseen.can_score(letter)]
     units = ranking_units(
         [real.texts[n] for n in held],
         [real.labels[n] for n in held],
@@ -223,7 +223,7 @@ def fit_for_combination(
         for i in here:
             cue[i] = np.asarray(scores[start : start + len(units[i].sentences)], dtype=float)
             start += len(units[i].sentences)
-    transformer = np.asarray(transformer_predict([s for u in units for s in u.sentences]).scores, dtype=float)
+    transformer = unseen.scores([s for u in units for s in u.sentences], [u.letter for u in units for _ in u.sentences])
     combined, start = [], 0
     for i, unit in enumerate(units):
         end = start + len(unit.sentences)

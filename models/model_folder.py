@@ -8,6 +8,10 @@
   combination.safetensors  optional: the rule book's cue model and the
                       stacker that combines it with the transformer
                       (models/combination.py, written by `standpunt combine`)
+  folds/fold<k>/      optional: a cross-fitted model's fold models (model
+                      folders themselves), each trained without one fold of
+                      letters, so `standpunt combine` can score every letter
+                      with a model that never saw it
 
 Everything that reads or writes a model folder (the PyTorch and ONNX
 backends, the loader, the model's identity) goes through ModelFolder, so a
@@ -23,6 +27,7 @@ CONFIG = "config.json"
 WEIGHTS = "weights.safetensors"
 METRICS = "metrics.json"
 COMBINATION = "combination.safetensors"
+FOLDS = "folds"
 
 
 class ModelFolder:
@@ -46,6 +51,17 @@ class ModelFolder:
     @property
     def combination_path(self) -> Path:
         return self.path / COMBINATION
+
+    @property
+    def folds_path(self) -> Path:
+        return self.path / FOLDS
+
+    def fold_folders(self) -> list[ModelFolder]:
+        """The fold models of a cross-fitted model, in fold order; [] for a model trained on one split."""
+        if not self.folds_path.is_dir():
+            return []
+        found = [p for p in self.folds_path.iterdir() if p.is_dir() and p.name.removeprefix("fold").isdigit()]
+        return [ModelFolder(p) for p in sorted(found, key=lambda p: int(p.name.removeprefix("fold")))]
 
     def has_config(self) -> bool:
         return self.config_path.exists()

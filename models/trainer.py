@@ -1,11 +1,14 @@
 """Fine-tuning the stance classifier, start to finish, in named stages.
 
-train() reads as the run: load_corpus (split by letter) -> log_inputs (params,
-dataset identity, git commit) -> fit (windows, length-bucketed batches,
-class-weighted cross-entropy, AdamW with warm-up; score_dev each epoch) ->
-compare_baselines on the same dev letters -> model folder -> log_and_register
-(metrics, plots, pyfunc model, registry; the champion alias moves only when
-the new model beats the champion or, with none, the shipped default)."""
+train() reads as the run: load_corpus (split by letter, or folds of letters)
+-> log_inputs (params, dataset identity, git commit) -> fit (windows,
+length-bucketed batches, class-weighted cross-entropy, AdamW with warm-up;
+score_dev each epoch) -> compare_baselines on the same dev letters -> model
+folder -> log_and_register (metrics, plots, pyfunc model, registry; the
+champion alias moves only when the new model beats the champion or, with
+none, the shipped default). With folds (`data.folds`), cross_fit first trains
+and keeps one model per fold, whose out-of-fold scores over every real letter
+stand in for the dev split's, and the model then trains on every letter."""
 
 from __future__ import annotations
 
@@ -26,11 +29,12 @@ from standpunt.models.comparison import compare_baselines
 from standpunt.models.config import Config
 from standpunt.models.layer_cache import cached_logits, first_trained_layer, frozen_states, top_logits
 from standpunt.models.metrics import classification_metrics, confusion_figure
+from standpunt.models.model_folder import ModelFolder
 from standpunt.models.prediction import Prediction
 from standpunt.models.stance_model import StanceModel
 from standpunt.models.windows import collate, softmax
 from standpunt.pipelines.core.config_loader import flatten
-from standpunt.pipelines.core.corpus import CorpusSplits, file_sha256, load_splits, read_edits
+from standpunt.pipelines.core.corpus import CorpusSplits, file_sha256, load_folds, load_splits, read_edits
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.paths import ROOT, project_path
 from standpunt.pipelines.core.tracking import tracking_uri
@@ -187,7 +191,10 @@ TRAIN_BASELINES = ("majority", "lexicon", "tfidf")
 def train(config: Config, promote: bool = False, progress: bool = True, log=print) -> TrainResult:
     """The whole run, stage by stage: data, fit (scoring dev each epoch), the
     baselines on the same dev letters, the model folder, then MLflow and the
-    registry. Each stage is a function of its own below."""
+    registry. With `data.folds`, cross_fit first trains one model per fold
+    and its out-of-fold scores over every real letter are the dev figures;
+    the model itself then trains on every letter. Each stage is a function of
+    its own below."""
     import mlflow
 
     from standpunt.models import tracking
@@ -196,36 +203,42 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
     seed_everything(config.train.seed)
     if config.train.threads:
         torch.set_num_threads(config.train.threads)
-    splits = load_corpus(config)
-    edits = training_edits(config, splits.train_letters)
-    train_texts = list(splits.train["text"]) + [e["text"] for e in edits]
-    train_labels = list(splits.train["label"]) + [e["label"] for e in edits]
+    splits, folds = load_corpus(config)
+    train_texts, train_labels, edits = training_data(config, splits)
     dev_texts, dev_labels = list(splits.dev["text"]), list(splits.dev["label"])
 
     model = StanceModel.create(config.model, config.base_encoder)
     split = first_trained_layer(config.model.lora_layers, config.model.finetune)
-    frozen: dict = {}  # the frozen lower layers' outputs, train and dev windows alike
+    frozen: dict = {}  # the frozen lower layers' outputs, train and dev windows alike (and across folds)
+    model_dir = Path(config.output_dir)
     tracking.setup(config.tracking.tracking_uri, config.tracking.experiment)
     with mlflow.start_run() as run:
         dataset = log_inputs(config, model, splits, edits)
-        scored: dict = {}
-
-        def on_epoch(epoch: int, loss: float) -> float:
-            scored["prediction"], metrics = score_dev(
-                model, dev_texts, dev_labels, config.train.eval_batch_size, split, frozen
+        if folds:
+            prediction, per_fold, baselines = cross_fit(
+                config, folds, ModelFolder(model_dir).folds_path, frozen, progress
             )
-            mlflow.log_metrics({"train_loss": loss, "dev_macro_f1_epoch": metrics["macro_f1"]}, step=epoch)
-            return metrics["macro_f1"]
+            seed_everything(config.train.seed)
+            history = fit(model, train_texts, train_labels, config, progress=progress, memo=frozen)
+        else:
+            scored: dict = {}
 
-        history = fit(model, train_texts, train_labels, config, progress=progress, on_epoch=on_epoch, memo=frozen)
-        prediction = scored["prediction"]  # the last epoch's: the final model's
+            def on_epoch(epoch: int, loss: float) -> float:
+                scored["prediction"], metrics = score_dev(
+                    model, dev_texts, dev_labels, config.train.eval_batch_size, split, frozen
+                )
+                mlflow.log_metrics({"train_loss": loss, "dev_macro_f1_epoch": metrics["macro_f1"]}, step=epoch)
+                return metrics["macro_f1"]
+
+            history = fit(model, train_texts, train_labels, config, progress=progress, on_epoch=on_epoch, memo=frozen)
+            prediction = scored["prediction"]  # the last epoch's: the final model's
+            baselines = {
+                name: result["macro_f1"]
+                for name, result in compare_baselines(
+                    train_texts, train_labels, dev_texts, dev_labels, TRAIN_BASELINES
+                ).items()
+            }
         metrics = classification_metrics(dev_labels, prediction.labels)
-        baselines = {
-            name: result["macro_f1"]
-            for name, result in compare_baselines(
-                train_texts, train_labels, dev_texts, dev_labels, TRAIN_BASELINES
-            ).items()
-        }
         accepted = {
             "dev": {k: metrics[k] for k in ("n", "accuracy", "macro_f1", "kappa", "per_label", "confusion")},
             "baselines_dev_macro_f1": baselines,
@@ -236,7 +249,8 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
             "mlflow_run_id": run.info.run_id,
             "dev_predictions": dev_predictions(splits, prediction),
         }
-        model_dir = Path(config.output_dir)
+        if folds:
+            accepted["cross_fit"] = {"folds": len(folds), "out_of_fold": True, "per_fold": per_fold}
         model.save(model_dir, accepted)
         registered, promoted, log_line = log_and_register(
             config, metrics, baselines, model_dir, splits.dev_letters, promote
@@ -244,7 +258,8 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
         seconds = time.time() - started
         mlflow.log_metric("train_seconds", seconds)
 
-    log(summary_table(metrics["macro_f1"], baselines, len(dev_labels), len(splits.dev_letters)))
+    scope = f"out of fold ({len(folds)} folds)" if folds else "dev"
+    log(summary_table(metrics["macro_f1"], baselines, len(dev_labels), len(splits.dev_letters), scope))
     log(
         f"model folder: {model_dir}"
         f"\nmlflow run: {run.info.run_id} ({tracking_uri(config.tracking.tracking_uri)})\n{log_line}"
@@ -252,12 +267,65 @@ def train(config: Config, promote: bool = False, progress: bool = True, log=prin
     return TrainResult(model_dir, run.info.run_id, metrics, baselines, registered, promoted, seconds, history)
 
 
-def load_corpus(config: Config) -> CorpusSplits:
-    """The config's corpus files, split by letter into train and dev."""
+def cross_fit(
+    config: Config, folds: list[CorpusSplits], folder: Path, frozen: dict, progress: bool = False
+) -> tuple[Prediction, list[dict], dict[str, float]]:
+    """(out-of-fold prediction of every real paragraph, per-fold records,
+    baselines' out-of-fold macro-F1). Each fold model trains on the other
+    folds' letters (+ synthetic, + edits of those letters) exactly as the
+    model itself will train on all of them, scores its own fold, and is saved
+    in `folder`/fold<k> with its training letters: the only honest scores on
+    letters the final model trains on, which `standpunt combine` needs to fit
+    its stacker when no letter is left out of training."""
+    import mlflow
+
+    from standpunt.models.comparison import cross_fitted_baselines
+
+    shutil.rmtree(folder, ignore_errors=True)  # fold models of an earlier run would claim the wrong letters
+    split = first_trained_layer(config.model.lora_layers, config.model.finetune)
+    scores, records, training, held = [], [], [], []
+    for k, fold in enumerate(folds):
+        seed_everything(config.train.seed)
+        model = StanceModel.create(config.model, config.base_encoder)
+        texts, labels, edits = training_data(config, fold)
+        history = fit(model, texts, labels, config, progress=progress, memo=frozen)
+        dev_texts, dev_labels = list(fold.dev["text"]), list(fold.dev["label"])
+        prediction, metrics = score_dev(model, dev_texts, dev_labels, config.train.eval_batch_size, split, frozen)
+        record = {
+            "fold": k,
+            "letters": len(fold.dev_letters),
+            "paragraphs": len(dev_labels),
+            "macro_f1": metrics["macro_f1"],
+            "history": history,
+        }
+        model.save(folder / f"fold{k}", {"dataset": dataset_summary(fold, edits), "fold": record})
+        mlflow.log_metric("fold_dev_macro_f1", metrics["macro_f1"], step=k)
+        scores.append(prediction.scores)
+        records.append(record)
+        training.append((texts, labels))
+        held.append((dev_texts, dev_labels))
+    baselines = cross_fitted_baselines(training, held, TRAIN_BASELINES)
+    return Prediction.from_scores(np.concatenate(scores), tuple(LABELS)), records, baselines
+
+
+def load_corpus(config: Config) -> tuple[CorpusSplits, list[CorpusSplits]]:
+    """(split, folds): the config's corpus files split by letter into train and
+    dev, and no folds; with `data.folds`, every letter in train (every real
+    letter as the out-of-fold dev set) and the folds (load_folds)."""
+    real = [project_path(p) for p in config.data.real]
     synthetic = [project_path(p) for p in config.data.synthetic] if config.data.use_synthetic else []
-    return load_splits(
-        [project_path(p) for p in config.data.real], synthetic, config.data.dev_fraction, config.data.split_seed
-    )
+    if config.data.folds:
+        return load_folds(real, synthetic, config.data.folds, config.data.split_seed)
+    return load_splits(real, synthetic, config.data.dev_fraction, config.data.split_seed), []
+
+
+def training_data(config: Config, splits: CorpusSplits) -> tuple[list[str], list[str], list[dict]]:
+    """(texts, labels, edits) a model trains on: the split's training
+    paragraphs, then the edits of `data.edits` made from its training letters."""
+    edits = training_edits(config, splits.train_letters)
+    texts = list(splits.train["text"]) + [e["text"] for e in edits]
+    labels = list(splits.train["label"]) + [e["label"] for e in edits]
+    return texts, labels, edits
 
 
 def training_edits(config: Config, train_letters: list[str]) -> list[dict]:
@@ -269,24 +337,11 @@ def training_edits(config: Config, train_letters: list[str]) -> list[dict]:
     ]
 
 
-def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits, edits: list[dict] = ()) -> dict:
-    """Params, tags and dataset.json of the active MLflow run: what went in,
-    so a run can be reproduced and its data recognised. Returns the dataset summary."""
-    import mlflow
-
-    from standpunt.models import tracking
-
+def dataset_summary(splits: CorpusSplits, edits: list[dict] = ()) -> dict:
+    """What a model trained on and was scored on, letter by letter: saved in
+    metrics.json, where `standpunt combine` reads which letters it never saw."""
     train_labels, dev_labels = list(splits.train["label"]), list(splits.dev["label"])
-    mlflow.log_params({k: ("null" if v is None else v) for k, v in flatten(config).items()})
-    mlflow.set_tags(
-        {
-            "git_commit": tracking.git_commit() or "unknown",
-            "trainable_parameters": trainable_parameters(model.classifier),
-            "train_letters": len(splits.train_letters),
-            "dev_letters": len(splits.dev_letters),
-        }
-    )
-    dataset = {
+    return {
         "files": splits.files,
         "train": {
             "letters": len(splits.train_letters),
@@ -305,6 +360,25 @@ def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits, edits: 
             "letter_ids": splits.dev_letters,
         },
     }
+
+
+def log_inputs(config: Config, model: StanceModel, splits: CorpusSplits, edits: list[dict] = ()) -> dict:
+    """Params, tags and dataset.json of the active MLflow run: what went in,
+    so a run can be reproduced and its data recognised. Returns the dataset summary."""
+    import mlflow
+
+    from standpunt.models import tracking
+
+    mlflow.log_params({k: ("null" if v is None else v) for k, v in flatten(config).items()})
+    mlflow.set_tags(
+        {
+            "git_commit": tracking.git_commit() or "unknown",
+            "trainable_parameters": trainable_parameters(model.classifier),
+            "train_letters": len(splits.train_letters),
+            "dev_letters": len(splits.dev_letters),
+        }
+    )
+    dataset = dataset_summary(splits, edits)
     mlflow.log_dict(dataset, "dataset.json")
     files = {**splits.files, **{Path(name).name: file_sha256(project_path(name)) for name in config.data.edits}}
     for name, digest in files.items():
@@ -444,8 +518,10 @@ def classification_report(metrics: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary_table(model_f1: float, baselines: dict[str, float], n_paragraphs: int, n_letters: int) -> str:
+def summary_table(
+    model_f1: float, baselines: dict[str, float], n_paragraphs: int, n_letters: int, scope: str = "dev"
+) -> str:
     rows = [("stance model", model_f1)] + [(f"baseline: {k}", v) for k, v in baselines.items()]
-    lines = [f"dev macro-F1 on {n_paragraphs} paragraphs of {n_letters} real letters", f"{'':<20} {'macro-F1':>8}"]
+    lines = [f"{scope} macro-F1 on {n_paragraphs} paragraphs of {n_letters} real letters", f"{'':<20} {'macro-F1':>8}"]
     lines += [f"{name:<20} {value:>8.3f}" for name, value in rows]
     return "\n".join(lines)

@@ -1,11 +1,13 @@
 """`standpunt combine MODEL_DIR`: put the rule book's cue model beside a
 trained transformer (models/combination.py).
 
-A separate step from training because it needs letters the transformer never
-saw: every real letter of the corpus outside the transformer's recorded
-training letters (metrics.json `dataset.train.letter_ids`). When the corpus
-grows, rerunning it refits the combination on the larger held-out set without
-retraining the transformer."""
+A separate step from training because it needs the transformer's scores on
+letters it never saw: every real letter of the corpus outside the
+transformer's recorded training letters (metrics.json
+`dataset.train.letter_ids`), and for a cross-fitted model (`data.folds`),
+which trained on every letter, each letter scored by the fold model that left
+it out (models/unseen_scores.py). When the corpus grows, rerunning it refits
+the combination on the larger set without retraining the transformer."""
 
 from __future__ import annotations
 
@@ -150,7 +152,7 @@ def held_out_interval(report: dict) -> list[float]:
     return [float(interval[0]), float(interval[1])]
 
 
-def fit_evidence(combination, transformer_predict, real, trained: set[str], extra, args):
+def fit_evidence(combination, unseen, real, extra, args):
     """(ranker weights, report) for `combine`'s arguments (models/evidence_ranker.py)."""
     from standpunt.models.config import load_config
     from standpunt.models.evidence_ranker import fit_for_combination
@@ -162,15 +164,40 @@ def fit_evidence(combination, transformer_predict, real, trained: set[str], extr
         shortlist = load_predict_config().summary.evidence_shortlist
     keys = real_paragraph_keys(load_config(args.config))
     extra = extra.from_letters(set(real.letters)) if extra is not None else None
-    return fit_for_combination(
-        combination, transformer_predict, real, trained, extra, keys, read_cues(args.cues), shortlist
-    )
+    return fit_for_combination(combination, unseen, real, extra, keys, read_cues(args.cues), shortlist)
+
+
+def unseen_transformer(model_dir: Path):
+    """The model folder's transformer and fold models (models/unseen_scores.py):
+    the model on ONNX Runtime as predict runs it; fold models, which only
+    `combine` runs, on PyTorch, sparing each a 470 MB export."""
+    from standpunt.models.model_folder import ModelFolder
+    from standpunt.models.onnx_backend import OnnxStanceModel
+    from standpunt.models.unseen_scores import folder_transformer
+
+    main_path = ModelFolder(model_dir).path
+
+    def load(path: Path):
+        if path == main_path:
+            return OnnxStanceModel(path)
+        from standpunt.models.stance_model import StanceModel
+
+        return StanceModel.load(path)
+
+    return folder_transformer(model_dir, load)
+
+
+def scored_by(counts: dict[str, int]) -> str:
+    """'all by the model itself' or 'by fold models: fold0 77, fold1 77, ...'."""
+    used = {name: n for name, n in counts.items() if n}
+    if list(used) == ["model"]:
+        return "all scored by the model itself"
+    return "scored by " + ", ".join(f"{name} {n}" for name, n in used.items())
 
 
 def main(argv: list[str] | None = None) -> int:
     from standpunt.models.combination import fit_combination
     from standpunt.models.model_folder import ModelFolder
-    from standpunt.models.onnx_backend import OnnxStanceModel
     from standpunt.pipelines.core.config_loader import ConfigError
     from standpunt.pipelines.core.corpus import CorpusError
 
@@ -178,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = ModelFolder(args.model)
     metrics_path = folder.metrics_path
     try:
-        real, extra, trained, metrics = combination_inputs(args.config, metrics_path, args.extra)
+        real, extra, _, metrics = combination_inputs(args.config, metrics_path, args.extra)
     except ConfigError as exc:
         print(f"combine: {exc}", file=sys.stderr)
         return 2
@@ -195,17 +222,22 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as exc:
         print(f"combine: {exc}", file=sys.stderr)
         return 2
-    transformer = OnnxStanceModel(args.model)
     try:
-        combination, report = fit_combination(
-            transformer.predict, real, trained, extra, gate=not args.no_gate, stacker=args.stacker
+        unseen = unseen_transformer(args.model)
+    except (KeyError, TypeError):
+        print(
+            f"combine: {args.model}: a fold model's metrics.json records no dataset.train.letter_ids",
+            file=sys.stderr,
         )
+        return 2
+    try:
+        combination, report = fit_combination(unseen, real, extra, gate=not args.no_gate, stacker=args.stacker)
     except ValueError as exc:
         print(f"combine: {args.model}: {exc}", file=sys.stderr)
         return 2
     if args.cues:
         try:
-            evidence = fit_evidence(combination, transformer.predict, real, trained, extra, args)
+            evidence = fit_evidence(combination, unseen, real, extra, args)
         except (OSError, ValueError) as exc:
             print(f"combine: evidence ranker: {exc}", file=sys.stderr)
             return 2
@@ -224,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     folder.write_metrics(metrics)
     print(
         f"combine: {report['heldout_letters']} letters ({report['heldout_paragraphs']} paragraphs) "
-        "the transformer never saw, "
+        f"the transformer never saw ({scored_by(report['scored_by'])}), "
         f"stacker cross-fitted over {report['folds']} folds:",
         file=sys.stderr,
     )

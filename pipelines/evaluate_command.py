@@ -1,6 +1,6 @@
 """Score a model against annotated replies.
 
-    python evaluate.py [--model M] --data FILE.jsonl [--out DIR] [--split dev] [--allow-synthetic]
+    python evaluate.py [--model M] --data FILE.jsonl [--out DIR] [--split dev] [--unseen-only] [--allow-synthetic]
 
 M: a model folder, a registered model URI (default
 models:/<tracking.registered_model>@<tracking.alias> of the --config training
@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--cues", type=Path, nargs="*", help="evidence cues (cues.jsonl format); default: those beside --data"
     )
+    parser.add_argument(
+        "--unseen-only",
+        action="store_true",
+        help="leave out the letters the model records training on (metrics.json dataset.train.letter_ids); "
+        "without it they are scored and the report warns how many there are",
+    )
     parser.add_argument("--no-mlflow", action="store_true", help="do not log an MLflow run")
     return parser
 
@@ -68,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         resamples=args.bootstrap,
         seed=args.seed,
         log_to_mlflow=not args.no_mlflow,
+        unseen_only=args.unseen_only,
     )
     try:
         evaluate(options)

@@ -8,7 +8,7 @@ import pandas as pd
 from mlflow import MlflowClient
 from safetensors.torch import load_file
 
-from standpunt.models.identity import weights_sha256
+from standpunt.models.identity import recorded_dev_macro_f1, weights_sha256
 from standpunt.models.loading import SHIPPED_MODEL, choose_model
 from standpunt.pipelines import cli
 from standpunt.pipelines import train_command as train
@@ -65,7 +65,8 @@ def test_train_logs_run_registers_and_keeps_the_shipped_default(tiny_encoder, tm
     assert (
         not client.get_registered_model("standpunt-stance").aliases and run.data.tags["promoted_to_champion"] == "False"
     )
-    assert "does not beat the shipped default's 0.556" in run.data.tags["promotion"]
+    shipped = recorded_dev_macro_f1(SHIPPED_MODEL)
+    assert f"does not beat the shipped default's {shipped:.3f}" in run.data.tags["promotion"]
     assert "from another dev split" in run.data.tags["promotion"]  # the corpus grew since the shipped model was trained
     assert choose_model(None, RegistrySettings(uri)) == str(SHIPPED_MODEL)
     capsys.readouterr()
@@ -77,7 +78,7 @@ def test_train_logs_run_registers_and_keeps_the_shipped_default(tiny_encoder, tm
     assert "@champion: none" in listing
     assert (
         f"predict uses: {SHIPPED_MODEL} (no @champion in the registry) "
-        f"(dev macro-F1 0.556, weights {weights_sha256(SHIPPED_MODEL)[:12]})" in listing
+        f"(dev macro-F1 {shipped:.3f}, weights {weights_sha256(SHIPPED_MODEL)[:12]})" in listing
     )
 
     served = mlflow.pyfunc.load_model("models:/standpunt-stance/1")
@@ -108,6 +109,38 @@ def test_champion_moves_only_when_beaten_or_promoted(tiny_encoder, tmp_path):
         client.get_run(client.get_model_version("standpunt-stance", "3").run_id).data.tags["promoted_to_champion"]
         == "False"
     )
+
+
+def test_cross_fitted_training_keeps_fold_models_that_each_left_out_one_fold(tiny_encoder, tmp_path, capsys):
+    """data.folds: the dev figures are out of fold over every real letter, the
+    model trains on every letter, and each letter is left out by exactly one
+    kept fold model (what `standpunt combine` scores it with)."""
+    from standpunt.models.model_folder import ModelFolder
+    from standpunt.models.stance_model import StanceModel
+    from standpunt.pipelines.core.corpus import read_records
+
+    client, _ = run_train(tiny_encoder, tmp_path, "data.folds=3", "data.real=[data/corpus/real.jsonl]")
+    assert "out of fold (3 folds) macro-F1" in capsys.readouterr().out
+    folder = ModelFolder(tmp_path / "model")
+    metrics = folder.metrics()
+    real = [r for r in read_records(ROOT / "data" / "corpus" / "real.jsonl")]
+    assert sorted(metrics["dataset"]["dev"]["letter_ids"]) == sorted(r["id"] for r in real)
+    assert set(metrics["dataset"]["train"]["letter_ids"]) == {r["id"] for r in real}
+    assert metrics["dev"]["n"] == sum(len(r["paragraphs"]) for r in real) == len(metrics["dev_predictions"])
+    assert metrics["cross_fit"]["folds"] == 3 and len(metrics["cross_fit"]["per_fold"]) == 3
+    folds = folder.fold_folders()
+    assert [f.path.name for f in folds] == ["fold0", "fold1", "fold2"]
+    left_out = [set(f.metrics()["dataset"]["dev"]["letter_ids"]) for f in folds]
+    for fold, out in zip(folds, left_out, strict=True):
+        assert not out & set(fold.metrics()["dataset"]["train"]["letter_ids"])
+    assert sorted(letter for out in left_out for letter in out) == sorted(r["id"] for r in real)
+    StanceModel.load(folds[0].path).predict(["Ik deel uw conclusie niet."])  # a model folder of its own
+    run = client.search_runs([client.get_experiment_by_name("standpunt-stance").experiment_id])[0]
+    assert len(client.get_metric_history(run.info.run_id, "fold_dev_macro_f1")) == 3
+    assert "baseline_lexicon_dev_macro_f1" in run.data.metrics
+    # a second run replaces the fold models rather than mixing in stale ones
+    run_train(tiny_encoder, tmp_path, "data.folds=2", "data.real=[data/corpus/real.jsonl]")
+    assert [f.path.name for f in folder.fold_folders()] == ["fold0", "fold1"]
 
 
 def test_default_recipe_top_layers_on_the_opening_tokens(tiny_encoder, tmp_path):

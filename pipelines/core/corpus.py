@@ -256,14 +256,33 @@ class CorpusSplits:
     files: dict[str, str]  # file name -> sha256
 
 
-def load_splits(
-    real_files: list[str | Path],
-    synthetic_files: list[str | Path] = (),
-    dev_fraction: float = 0.3,
-    seed: int = 13,
-) -> CorpusSplits:
-    """Train/dev datasets of paragraphs. Files listed as synthetic must hold
-    only synthetic letters and the other way round, so nothing is mixed up."""
+def fold_letters(records: list[dict], folds: int, seed: int) -> list[list[dict]]:
+    """Real letters dealt into `folds` folds by letter, stratified like
+    split_letters (by the rarest label a letter holds) so every fold sees
+    every label; synthetic letters go to no fold (they only ever train).
+    Deterministic for a seed and independent of file order."""
+    if folds < 2:
+        raise ValueError(f"folds must be at least 2, got {folds}")
+    real = sorted((r for r in records if r["source"] == "real"), key=lambda r: r["id"])
+    rng = random.Random(seed)
+    groups: dict[int, list[dict]] = {}
+    for record in real:
+        groups.setdefault(_rarest_label(record), []).append(record)
+    dealt: list[list[dict]] = [[] for _ in range(folds)]
+    position = 0
+    for rank in sorted(groups):
+        group = groups[rank]
+        rng.shuffle(group)
+        for record in group:
+            dealt[position % folds].append(record)
+            position += 1
+    return dealt
+
+
+def _read_split_files(real_files, synthetic_files) -> tuple[list[dict], list[dict], dict[str, str], dict[str, str]]:
+    """(real records, synthetic records, letter id -> file name, file name -> sha256).
+    Files listed as synthetic must hold only synthetic letters and the other
+    way round, so nothing is mixed up."""
     real_records, synthetic_records, files = [], [], {}
     for path in real_files:
         records = read_records(path)
@@ -279,8 +298,10 @@ def load_splits(
         synthetic_records += [(r, Path(path).name) for r in records if r["source"] == "synthetic"]
         files[Path(path).name] = file_sha256(path)
     origin = {r["id"]: name for r, name in real_records + synthetic_records}
-    train_records, dev_records = split_letters([r for r, _ in real_records + synthetic_records], dev_fraction, seed)
+    return [r for r, _ in real_records], [r for r, _ in synthetic_records], origin, files
 
+
+def _splits(train_records: list[dict], dev_records: list[dict], origin: dict, files: dict) -> CorpusSplits:
     def rows(records):
         out = []
         for record in records:
@@ -294,6 +315,38 @@ def load_splits(
         dev_letters=[r["id"] for r in dev_records],
         files=files,
     )
+
+
+def load_splits(
+    real_files: list[str | Path],
+    synthetic_files: list[str | Path] = (),
+    dev_fraction: float = 0.3,
+    seed: int = 13,
+) -> CorpusSplits:
+    """Train/dev datasets of paragraphs, split by letter (split_letters)."""
+    real, synthetic, origin, files = _read_split_files(real_files, synthetic_files)
+    train_records, dev_records = split_letters(real + synthetic, dev_fraction, seed)
+    return _splits(train_records, dev_records, origin, files)
+
+
+def load_folds(
+    real_files: list[str | Path],
+    synthetic_files: list[str | Path] = (),
+    folds: int = 5,
+    seed: int = 13,
+) -> tuple[CorpusSplits, list[CorpusSplits]]:
+    """(everything, folds) for cross-fitted training: `everything` trains on
+    every letter and has every real letter as its dev set (to be scored out
+    of fold); fold k trains on the real letters of the other folds plus the
+    synthetic ones and has fold k's real letters as its dev set."""
+    real, synthetic, origin, files = _read_split_files(real_files, synthetic_files)
+    dealt = fold_letters(real, folds, seed)
+    by_fold = [
+        _splits([r for j, part in enumerate(dealt) if j != k for r in part] + synthetic, dealt[k], origin, files)
+        for k in range(folds)
+    ]
+    everything = [r for part in dealt for r in part]
+    return _splits(everything + synthetic, everything, origin, files), by_fold
 
 
 def train_split_paragraphs(files: list[str | Path], dev_fraction: float, seed: int) -> tuple[list[str], list[str]]:

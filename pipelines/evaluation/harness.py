@@ -48,6 +48,7 @@ class EvaluationOptions:
     log_to_mlflow: bool = True
     errors: int = 20
     cues: list[Path] | None = None  # evidence cues; None: the cues files beside the data file
+    unseen_only: bool = False  # leave out the letters the model records training on
 
 
 def load_records(options: EvaluationOptions) -> tuple[list[dict], bool]:
@@ -120,16 +121,40 @@ def _scores(gold: list[str], predicted: list[str]) -> dict:
     return _pick(classification_metrics(gold, predicted))
 
 
+def model_training_letters(predictor) -> set[str]:
+    """The letters a model folder records training on (metrics.json
+    `dataset.train.letter_ids`); empty for baselines (fitted here without the
+    evaluated letters) and for folders that record none."""
+    from standpunt.models.model_folder import ModelFolder
+
+    folder = predictor.identity.folder if predictor.identity else None
+    if predictor.kind == "baseline" or not folder:
+        return set()
+    try:
+        return set(ModelFolder(folder).metrics()["dataset"]["train"]["letter_ids"])
+    except (KeyError, TypeError):
+        return set()
+
+
 def evaluate(options: EvaluationOptions, log=print) -> dict:
     records, synthetic = load_records(options)
+    training = baseline_training(set(r["id"] for r in records), options.config)
+    registry = _registry_settings(options.config)
+    predictor = resolve_model(options.model, training, registry=registry)
+    # A model scored on letters it trained on looks far better than it is: say so, or leave them out.
+    seen = model_training_letters(predictor) & {r["id"] for r in records}
+    if options.unseen_only:
+        records = [r for r in records if r["id"] not in seen]
+        if not records:
+            raise CorpusError(str(options.data), 0, "every letter is one the model trained on (--unseen-only)")
+        left_out, seen = len(seen), set()
+    else:
+        left_out = 0
     letters = [r["id"] for r in records for _ in r["paragraphs"]]
     texts = [fold(p["text"]) for r in records for p in r["paragraphs"]]
     gold = [p["label"] for r in records for p in r["paragraphs"]]
     if not texts:
         raise CorpusError(str(options.data), 0, "no annotated paragraphs to score")
-    training = baseline_training(set(r["id"] for r in records), options.config)
-    registry = _registry_settings(options.config)
-    predictor = resolve_model(options.model, training, registry=registry)
     prediction = predictor.predict(texts)
     metrics = classification_metrics(gold, prediction.labels)
     ci = letter_bootstrap(letters, gold, prediction.labels, list(LABELS), options.resamples, options.seed)
@@ -200,6 +225,8 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
         "data": {"path": str(options.data), "sha256": file_sha256(options.data), "split": options.split},
         "n_letters": len(records),
         "n_paragraphs": len(texts),
+        # letters scored that the model trained on (not out of sample), and those --unseen-only left out
+        "training_letters": {"scored": len(seen), "left_out": left_out},
         "labels": list(LABELS),
         "labels_present": metrics["labels_present"],
         "macro_f1": metrics["macro_f1"],

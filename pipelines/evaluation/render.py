@@ -43,7 +43,24 @@ def summary(result: dict) -> str:
         f"{result['segmentation_recall']:.3f}, precision {result['segmentation_precision']:.3f}"
     )
     lines.append(findings_line(result["findings"]))
+    warning = training_letters_line(result)
+    if warning:
+        lines.append(warning)
     return "\n".join(lines)
+
+
+def training_letters_line(result: dict) -> str | None:
+    """A warning where the model trained on some of the letters scored: its
+    figures on them say how well it fits, not how well it reads new letters."""
+    trained = result.get("training_letters", {})
+    if trained.get("scored"):
+        return (
+            f"WARNING: {trained['scored']} of these {result['n_letters']} letters are among the model's training "
+            "letters: not out of sample (--unseen-only leaves them out)"
+        )
+    if trained.get("left_out"):
+        return f"{trained['left_out']} letters the model trained on left out (--unseen-only)"
+    return None
 
 
 def markdown_report(result: dict) -> str:
@@ -58,6 +75,7 @@ def markdown_report(result: dict) -> str:
         f"{result['n_letters']} letters, {result['n_paragraphs']} paragraphs. Model kind: {result['model']['kind']}, "
         f"version: {result['model']['version'] or 'n/a'}.",
         "",
+        *([training_letters_line(result), ""] if training_letters_line(result) else []),
         "## Side by side",
         "",
         "| | macro-F1 | accuracy | kappa |",

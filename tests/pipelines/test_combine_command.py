@@ -61,6 +61,29 @@ def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_p
     assert "evidence: on" in capsys.readouterr().err
 
 
+def test_combine_scores_a_cross_fitted_model_s_letters_with_its_fold_models(tiny_model, tmp_path, capsys):
+    """A model trained on every letter leaves none for the stacker; its fold
+    models, each trained without some letters, score those instead."""
+    from standpunt.pipelines.core.corpus import read_records
+
+    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
+    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters}}})
+    config = str(_config(tmp_path))
+    assert main(["combine", str(folder), "--config", config, "--extra", "--cues"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "only 0 real letters" in err[0] and "fold model" in err[0]
+    half = len(letters) // 2
+    for k, trained in enumerate((letters[half:], letters[:half])):
+        shutil.copytree(tiny_model, folder / "folds" / f"fold{k}")
+        ModelFolder(folder / "folds" / f"fold{k}").write_metrics({"dataset": {"train": {"letter_ids": trained}}})
+    assert main(["combine", str(folder), "--config", config, "--extra"]) == 0
+    record = json.loads(ModelFolder(folder).metrics_path.read_text())["combination"]
+    assert record["heldout_letters"] == len(letters)
+    assert record["scored_by"] == {"model": 0, "fold0": half, "fold1": len(letters) - half}
+    assert record["evidence"]["letters"] > 0
+    assert f"scored by fold0 {half}, fold1 {len(letters) - half}" in capsys.readouterr().err
+
+
 def test_combine_without_cue_files_leaves_the_evidence_to_the_probability(tiny_model, tmp_path):
     from standpunt.pipelines.core.corpus import read_records
 

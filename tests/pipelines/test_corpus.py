@@ -4,7 +4,14 @@ import json
 
 import pytest
 
-from standpunt.pipelines.core.corpus import load_splits, read_edits, read_records, split_letters
+from standpunt.pipelines.core.corpus import (
+    fold_letters,
+    load_folds,
+    load_splits,
+    read_edits,
+    read_records,
+    split_letters,
+)
 from standpunt.pipelines.core.errors import CorpusError
 from standpunt.pipelines.core.labels import LABELS
 from tests.conftest import CORPUS
@@ -114,6 +121,32 @@ def test_split_does_not_depend_on_file_order():
     _, dev_a = split_letters(records, 0.3, 1)
     _, dev_b = split_letters(list(reversed(records)), 0.3, 1)
     assert sorted(r["id"] for r in dev_a) == sorted(r["id"] for r in dev_b)
+
+
+def test_folds_hold_every_real_letter_once_each_with_every_label():
+    records = read_records(CORPUS / "real.jsonl") + read_records(CORPUS / "synthetic.jsonl")
+    dealt = fold_letters(records, 5, 13)
+    ids = [r["id"] for fold in dealt for r in fold]
+    assert sorted(ids) == sorted(r["id"] for r in records if r["source"] == "real")  # no synthetic, none twice
+    assert max(map(len, dealt)) - min(map(len, dealt)) <= 1
+    for fold in dealt:  # stratified by the rarest label: pushback letters in every fold
+        assert {p["label"] for r in fold for p in r["paragraphs"]} == set(LABELS)
+    again = fold_letters(list(reversed(records)), 5, 13)
+    assert [sorted(r["id"] for r in fold) for fold in again] == [sorted(r["id"] for r in fold) for fold in dealt]
+    with pytest.raises(ValueError, match="at least 2"):
+        fold_letters(records, 1, 13)
+
+
+def test_load_folds_trains_each_fold_without_its_own_letters():
+    everything, folds = load_folds([CORPUS / "real.jsonl"], [CORPUS / "synthetic.jsonl"], 4, 13)
+    real = {r["id"] for r in read_records(CORPUS / "real.jsonl")}
+    synthetic = {r["id"] for r in read_records(CORPUS / "synthetic.jsonl")}
+    assert set(everything.train_letters) == real | synthetic and set(everything.dev_letters) == real
+    assert [letter for fold in folds for letter in fold.dev_letters] == everything.dev_letters  # out-of-fold order
+    assert list(everything.dev["text"]) == [text for fold in folds for text in fold.dev["text"]]
+    for fold in folds:
+        assert set(fold.train_letters) == (real - set(fold.dev_letters)) | synthetic
+        assert set(fold.dev["letter"]) == set(fold.dev_letters)
 
 
 def test_synthetic_letter_in_a_real_file_is_refused(tmp_path):

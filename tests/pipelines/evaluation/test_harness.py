@@ -38,6 +38,7 @@ KEYS = {
     "model",
     "data",
     "synthetic",
+    "training_letters",
 }
 
 
@@ -101,6 +102,31 @@ def test_tiny_model_end_to_end(fixture_file, tracking, tiny_model, tmp_path):
     assert run.data.tags["model_kind"] == "folder"
     assert run.data.metrics["macro_f1"] == pytest.approx(metrics["macro_f1"])
     assert "end_to_end_macro_f1" in run.data.metrics and "baseline_tfidf_macro_f1" in run.data.metrics
+
+
+def test_letters_the_model_trained_on_are_flagged_or_left_out(fixture_file, tiny_model, tmp_path, capsys):
+    """The shipped model trains on every corpus letter: scoring it on them
+    would read as a score on new letters unless the harness says otherwise."""
+    from standpunt.models.model_folder import ModelFolder
+
+    ids = [json.loads(line)["id"] for line in fixture_file.read_text().splitlines()]
+    ModelFolder(tiny_model).write_metrics({"dataset": {"train": {"letter_ids": ids[:2] + ["elsewhere"]}}})
+    argv = ["--model", str(tiny_model), "--data", str(fixture_file), "--bootstrap", "50", "--no-mlflow"]
+    out = tmp_path / "flagged"
+    assert evaluate.main([*argv, "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_letters"] == 6 and metrics["training_letters"] == {"scored": 2, "left_out": 0}
+    warning = "WARNING: 2 of these 6 letters are among the model's training letters"
+    assert warning in capsys.readouterr().out and warning in (out / "report.md").read_text()
+    out = tmp_path / "unseen"
+    assert evaluate.main([*argv, "--out", str(out), "--unseen-only"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_letters"] == 4 and metrics["training_letters"] == {"scored": 0, "left_out": 2}
+    assert "WARNING" not in capsys.readouterr().out
+    ModelFolder(tiny_model).write_metrics({"dataset": {"train": {"letter_ids": ids}}})
+    assert evaluate.main([*argv, "--unseen-only"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(fixture_file) in err[0] and "every letter is one the model trained on" in err[0]
 
 
 def test_figures_agree_with_scikit_learn(fixture_file, tracking, tmp_path):
