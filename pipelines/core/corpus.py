@@ -225,22 +225,29 @@ def _rarest_label(record: dict) -> int:
     return 4
 
 
+def _shuffled_strata(records: list[dict], seed: int) -> list[list[dict]]:
+    """The real letters grouped by the rarest label each holds (rarest group
+    first), each group shuffled by `seed`: what the dev split and the folds
+    deal from, so both see every label. Independent of file order."""
+    real = sorted((r for r in records if r["source"] == "real"), key=lambda r: r["id"])
+    rng = random.Random(seed)
+    groups: dict[int, list[dict]] = {}
+    for record in real:
+        groups.setdefault(_rarest_label(record), []).append(record)
+    for rank in sorted(groups):
+        rng.shuffle(groups[rank])
+    return [groups[rank] for rank in sorted(groups)]
+
+
 def split_letters(records: list[dict], dev_fraction: float, seed: int) -> tuple[list[dict], list[dict]]:
     """Real letters split into train/dev by letter, stratified by the rarest
     label a letter holds so that dev sees every label; synthetic letters all
     go to train. Deterministic for a seed and independent of file order."""
     if not 0.0 < dev_fraction < 1.0:
         raise ValueError(f"dev_fraction must lie between 0 and 1, got {dev_fraction}")
-    real = sorted((r for r in records if r["source"] == "real"), key=lambda r: r["id"])
     synthetic = [r for r in records if r["source"] != "real"]
-    rng = random.Random(seed)
-    groups: dict[int, list[dict]] = {}
-    for record in real:
-        groups.setdefault(_rarest_label(record), []).append(record)
     train, dev = [], []
-    for rank in sorted(groups):
-        group = groups[rank]
-        rng.shuffle(group)
+    for group in _shuffled_strata(records, seed):
         n_dev = round(len(group) * dev_fraction)
         dev.extend(group[:n_dev])
         train.extend(group[n_dev:])
@@ -263,19 +270,9 @@ def fold_letters(records: list[dict], folds: int, seed: int) -> list[list[dict]]
     Deterministic for a seed and independent of file order."""
     if folds < 2:
         raise ValueError(f"folds must be at least 2, got {folds}")
-    real = sorted((r for r in records if r["source"] == "real"), key=lambda r: r["id"])
-    rng = random.Random(seed)
-    groups: dict[int, list[dict]] = {}
-    for record in real:
-        groups.setdefault(_rarest_label(record), []).append(record)
     dealt: list[list[dict]] = [[] for _ in range(folds)]
-    position = 0
-    for rank in sorted(groups):
-        group = groups[rank]
-        rng.shuffle(group)
-        for record in group:
-            dealt[position % folds].append(record)
-            position += 1
+    for position, record in enumerate(r for group in _shuffled_strata(records, seed) for r in group):
+        dealt[position % folds].append(record)
     return dealt
 
 
