@@ -64,6 +64,12 @@ def test_bundled_corpus_is_valid():
     assert len(read_records(CORPUS / "synthetic_genres.jsonl")) == 50
 
 
+def test_every_bundled_real_file_is_valid_and_no_letter_is_in_two():
+    # A gathered batch joins the corpus as its own file; a letter counted twice would straddle folds.
+    ids = [r["id"] for path in sorted(CORPUS.glob("real*.jsonl")) for r in read_records(path)]
+    assert len(ids) == len(set(ids)) >= 419
+
+
 def test_good_record_passes(tmp_path):
     assert read_records(write(tmp_path, [GOOD]))[0]["id"] == "t1"
 
