@@ -126,12 +126,13 @@ def model_training_letters(predictor) -> set[str]:
     `dataset.train.letter_ids`); empty for baselines (fitted here without the
     evaluated letters) and for folders that record none."""
     from standpunt.models.model_folder import ModelFolder
+    from standpunt.models.unseen_scores import trained_letters
 
     folder = predictor.identity.folder if predictor.identity else None
     if predictor.kind == "baseline" or not folder:
         return set()
     try:
-        return set(ModelFolder(folder).metrics()["dataset"]["train"]["letter_ids"])
+        return set(trained_letters(ModelFolder(folder)))
     except (KeyError, TypeError):
         return set()
 

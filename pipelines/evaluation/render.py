@@ -67,6 +67,7 @@ def markdown_report(result: dict) -> str:
     synthetic = " (SYNTHETIC letters: these figures say nothing about real replies)" if result["synthetic"] else ""
     lo, hi = result["macro_f1_ci"]
     alo, ahi = result["accuracy_ci"]
+    warning = training_letters_line(result)
     out = [
         f"# Evaluation of {result['model']['spec']}{synthetic}",
         "",
@@ -75,7 +76,7 @@ def markdown_report(result: dict) -> str:
         f"{result['n_letters']} letters, {result['n_paragraphs']} paragraphs. Model kind: {result['model']['kind']}, "
         f"version: {result['model']['version'] or 'n/a'}.",
         "",
-        *([training_letters_line(result), ""] if training_letters_line(result) else []),
+        *([warning, ""] if warning else []),
         "## Side by side",
         "",
         "| | macro-F1 | accuracy | kappa |",
