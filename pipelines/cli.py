@@ -394,8 +394,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Subcommands with parsers of their own. argparse's REMAINDER drops arguments
+# that start with "-" before any positional one (`standpunt evaluate --model X`
+# failed as "unrecognized arguments"), so these get every argument as given.
+OWN_PARSERS = {"combine": cmd_combine, "evaluate": cmd_evaluate}
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in OWN_PARSERS:
+        args = argparse.Namespace(func=OWN_PARSERS[argv[0]], rest=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except StandpuntError as exc:

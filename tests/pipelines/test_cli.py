@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from standpunt.pipelines.cli import main
 from standpunt.pipelines.inputs import expand_inputs
 from tests.conftest import EXAMPLES
@@ -67,3 +69,18 @@ def test_expand_inputs_files_folders_globs(tmp_path):
     files, unmatched = expand_inputs([str(tmp_path / "a"), str(tmp_path / "a" / "*.txt"), str(tmp_path / "none*.txt")])
     assert [f.path.name for f in files] == ["notes.xml", "x.txt", "y.pdf"]  # every file, read or reported
     assert unmatched == [str(tmp_path / "none*.txt")]
+
+
+@pytest.mark.parametrize("command, option", [("evaluate", "--model"), ("combine", "--no-gate")])
+def test_own_parser_commands_take_options_first(command, option, capsys):
+    # `standpunt evaluate --model X` used to stop at the top-level parser ("unrecognized arguments").
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert option in capsys.readouterr().out
+
+
+def test_combine_options_before_the_model_reach_combine(tmp_path, capsys):
+    assert main(["combine", "--no-gate", str(tmp_path / "no-model")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("combine: ") and "unrecognized arguments" not in err
