@@ -65,6 +65,14 @@ _CUES: dict[str, list[str]] = {
         r"\bniet van toepassing",
         # wrong figures or conclusions: "De cijfers in uw rapport zijn onjuist" (not "onjuiste tenaamstelling")
         r"\bonjuist\b",
+        # "Nee." answering "Herkent u het geschetste beeld?" is pushback (conventions), and so is answering
+        # "Deelt u de conclusie ...?"; not "Deelt u de mening dat ...?", a member's framing, not a finding
+        r"\b(?:herkent|erkent) u\b[^?]{0,300}\?\s*neen?\b",
+        r"\b(?:deelt|onderschrijft) u\b[^?]{0,40}\b(?:conclusie|bevinding|analyse|oordeel|beeld|kritiek)[^?]{0,300}"
+        r"\?\s*neen?\b",
+        r"\bbent u het\b[^?]{0,40}\beens met\b[^?]{0,60}"
+        r"\b(?:conclusie|bevinding|analyse|oordeel|beeld|kritiek|rapport|rekenkamer|inspectie|aanbeveling)[^?]{0,300}"
+        r"\?\s*neen?\b",
     ],
     "agree": [
         r"\bonderschrijf",

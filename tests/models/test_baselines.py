@@ -33,6 +33,12 @@ from standpunt.models.baselines import LexiconBaseline, make_baseline
         ("Conform uw aanbeveling stel ik een plan van aanpak op.", "agree"),
         ("Ik handel niet conform uw aanbeveling, omdat de wet dat niet toestaat.", "pushback"),
         ("Met de commissie ben ik van mening dat de problematiek niet als incident kan worden beschouwd.", "agree"),
+        # "Nee." to a question about the finding is pushback; to a member's own framing or a plain question it is not
+        ("Herkent u het geschetste beeld? Nee. De cijfers komen niet overeen met onze registratie.", "pushback"),
+        ("Deelt u de conclusie van de Inspectie dat het toezicht tekortschiet? Nee.", "pushback"),
+        ("Bent u het eens met de conclusie van de Rekenkamer? Nee, de cijfers kloppen niet.", "pushback"),
+        ("Deelt u de mening dat dit een schandaal is? Nee.", "none"),
+        ("Is er sprake van fraude? Nee.", "none"),
     ],
 )
 def test_lexicon_cues_negation_and_precedence(text, label):
