@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave out the letters the model records training on (metrics.json dataset.train.letter_ids); "
         "without it they are scored and the report warns how many there are",
     )
+    parser.add_argument(
+        "--against",
+        metavar="MODEL",
+        help="a second model (folder, URI or baseline name) scored on the same letters: the model minus it, "
+        "macro-F1 resampled by letter for both at once",
+    )
     parser.add_argument("--no-mlflow", action="store_true", help="do not log an MLflow run")
     return parser
 
@@ -75,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         log_to_mlflow=not args.no_mlflow,
         unseen_only=args.unseen_only,
+        against=args.against,
     )
     try:
         evaluate(options)

@@ -22,7 +22,7 @@ from standpunt.pipelines.core.errors import CorpusError
 from standpunt.pipelines.core.labels import LABELS
 from standpunt.pipelines.core.paths import ROOT, project_path
 from standpunt.pipelines.core.text import fold
-from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap
+from standpunt.pipelines.evaluation.bootstrap import letter_bootstrap, paired_letter_bootstrap
 from standpunt.pipelines.evaluation.breakdowns import auditor_kind, sender_kind
 from standpunt.pipelines.evaluation.calibration import reliability
 from standpunt.pipelines.evaluation.end_to_end import MISSED, end_to_end
@@ -49,6 +49,7 @@ class EvaluationOptions:
     errors: int = 20
     cues: list[Path] | None = None  # evidence cues; None: the cues files beside the data file
     unseen_only: bool = False  # leave out the letters the model records training on
+    against: str | None = None  # a second model scored on the same letters, the difference paired by letter
 
 
 def load_records(options: EvaluationOptions) -> tuple[list[dict], bool]:
@@ -137,13 +138,37 @@ def model_training_letters(predictor) -> set[str]:
         return set()
 
 
+def against_scores(rival, texts: list[str], letters: list[str], gold: list[str], labels: list[str], options) -> dict:
+    """The second model on the same paragraphs, and the model minus it,
+    resampled by letter for both at once: two models' intervals side by side
+    overlap far more than the interval of their difference does, which is
+    what says whether a new model reads a fresh batch better than the old."""
+    predicted = rival.predict(texts).labels
+    metrics = classification_metrics(gold, predicted)
+    paired = paired_letter_bootstrap(letters, gold, predicted, labels, list(LABELS), options.resamples, options.seed)
+    return {
+        "spec": rival.name,
+        "kind": rival.kind,
+        "sha256": rival.identity.sha256 if rival.identity else None,
+        **_pick(metrics),
+        "pushback_f1": metrics["per_label"]["pushback"]["f1"],
+        "difference": paired["difference"],
+        "difference_ci": [paired["low"], paired["high"]],
+        "better_share": paired["better_share"],
+    }
+
+
 def evaluate(options: EvaluationOptions, log=print) -> dict:
     records, synthetic = load_records(options)
     training = baseline_training(set(r["id"] for r in records), options.config)
     registry = _registry_settings(options.config)
     predictor = resolve_model(options.model, training, registry=registry)
-    # A model scored on letters it trained on looks far better than it is: say so, or leave them out.
+    rival = resolve_model(options.against, training, registry=registry) if options.against else None
+    # A model scored on letters it trained on looks far better than it is: say so, or leave them out
+    # (with --against, the letters either model trained on: the comparison is fair on neither's).
     seen = model_training_letters(predictor) & {r["id"] for r in records}
+    if rival is not None:
+        seen |= model_training_letters(rival) & {r["id"] for r in records}
     if options.unseen_only:
         records = [r for r in records if r["id"] not in seen]
         if not records:
@@ -176,6 +201,7 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
         predictor.choose_evidence,
     )
 
+    against = against_scores(rival, texts, letters, gold, prediction.labels, options) if rival is not None else None
     comparison = {"model": _scores(gold, prediction.labels)}
     itself = predictor.name if predictor.kind == "baseline" else None  # a baseline is not scored twice
     others = compare_baselines(*training, texts, gold, [name for name in BASELINES if name != itself])
@@ -247,6 +273,7 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
         "segmentation_precision": e2e.segmentation_precision,
         "findings": findings,
         "comparison": comparison,
+        "against": against,
         "annotator_agreement": ceiling,
         "breakdowns": breakdowns,
         "errors": errors,

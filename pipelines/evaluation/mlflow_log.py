@@ -52,6 +52,10 @@ def log_run(result: dict, out: Path | None, tracking_uri: str | None = None) -> 
         for name, row in result["comparison"].items():
             if name != "model":
                 flat[name.replace("baseline: ", "baseline_") + "_macro_f1"] = row["macro_f1"]
+        if result.get("against"):
+            mlflow.set_tag("against", result["against"]["spec"])
+            flat["against_macro_f1"] = result["against"]["macro_f1"]
+            flat["against_difference"] = result["against"]["difference"]
         mlflow.log_metrics({prefix + k: float(v) for k, v in flat.items()})
         mlflow.log_dict(result, "metrics.json")
         mlflow.log_text(markdown_report(result), "report.md")

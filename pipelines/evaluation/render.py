@@ -43,10 +43,21 @@ def summary(result: dict) -> str:
         f"{result['segmentation_recall']:.3f}, precision {result['segmentation_precision']:.3f}"
     )
     lines.append(findings_line(result["findings"]))
+    if result.get("against"):
+        lines.append(against_line(result["against"]))
     warning = training_letters_line(result)
     if warning:
         lines.append(warning)
     return "\n".join(lines)
+
+
+def against_line(against: dict) -> str:
+    lo, hi = against["difference_ci"]
+    return (
+        f"against {against['spec']}: macro-F1 {against['macro_f1']:.3f} (pushback F1 {against['pushback_f1']:.3f}); "
+        f"model minus it {against['difference']:+.3f} (95% interval {lo:+.3f} to {hi:+.3f}, letters resampled for "
+        f"both; ahead in {against['better_share']:.0%} of resamples)"
+    )
 
 
 def training_letters_line(result: dict) -> str | None:
@@ -77,6 +88,7 @@ def markdown_report(result: dict) -> str:
         f"version: {result['model']['version'] or 'n/a'}.",
         "",
         *([warning, ""] if warning else []),
+        *([against_line(result["against"]), ""] if result.get("against") else []),
         "## Side by side",
         "",
         "| | macro-F1 | accuracy | kappa |",

@@ -39,6 +39,7 @@ KEYS = {
     "data",
     "synthetic",
     "training_letters",
+    "against",
 }
 
 
@@ -127,6 +128,37 @@ def test_letters_the_model_trained_on_are_flagged_or_left_out(fixture_file, tiny
     assert evaluate.main([*argv, "--unseen-only"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(fixture_file) in err[0] and "every letter is one the model trained on" in err[0]
+
+
+def test_against_a_second_model_gives_the_paired_difference(fixture_file, tracking, tiny_model, tmp_path, capsys):
+    """A fresh batch decides between the old and the new model only through
+    the difference on the same letters: both scored, resampled together."""
+    from standpunt.models.model_folder import ModelFolder
+
+    out = tmp_path / "out"
+    argv = ["--model", "lexicon", "--data", str(fixture_file), "--out", str(out), "--bootstrap", "200"]
+    assert evaluate.main([*argv, "--against", "majority"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    against = metrics["against"]
+    assert against["spec"] == "majority" and against["macro_f1"] == pytest.approx(
+        metrics["comparison"]["baseline: majority"]["macro_f1"]
+    )
+    assert against["difference"] == pytest.approx(metrics["macro_f1"] - against["macro_f1"])
+    assert against["difference_ci"][0] <= against["difference"] <= against["difference_ci"][1]
+    assert 0 <= against["better_share"] <= 1
+    line = f"against majority: macro-F1 {against['macro_f1']:.3f}"
+    assert line in capsys.readouterr().out and line in (out / "report.md").read_text()
+    [run] = runs(tracking)
+    assert run.data.tags["against"] == "majority"
+    assert run.data.metrics["against_difference"] == pytest.approx(against["difference"])
+    # letters the second model trained on are not out of sample for the comparison either
+    ids = [json.loads(line)["id"] for line in fixture_file.read_text().splitlines()]
+    ModelFolder(tiny_model).write_metrics({"dataset": {"train": {"letter_ids": ids[:3]}}})
+    argv = ["--model", "lexicon", "--data", str(fixture_file), "--bootstrap", "50", "--no-mlflow", "--out", str(out)]
+    assert evaluate.main([*argv, "--against", str(tiny_model), "--unseen-only"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_letters"] == 3 and metrics["training_letters"] == {"scored": 0, "left_out": 3}
+    assert metrics["against"]["kind"] == "folder"
 
 
 def test_figures_agree_with_scikit_learn(fixture_file, tracking, tmp_path):
