@@ -15,7 +15,7 @@ import numpy as np
 
 from standpunt.models.baselines import BASELINES
 from standpunt.models.comparison import compare_baselines
-from standpunt.models.loading import resolve_model
+from standpunt.models.loading import Predictor, resolve_model
 from standpunt.models.metrics import classification_metrics
 from standpunt.pipelines.core.corpus import file_sha256, read_records, split_letters
 from standpunt.pipelines.core.errors import CorpusError
@@ -138,7 +138,14 @@ def model_training_letters(predictor) -> set[str]:
         return set()
 
 
-def against_scores(rival, texts: list[str], letters: list[str], gold: list[str], labels: list[str], options) -> dict:
+def against_scores(
+    rival: Predictor,
+    texts: list[str],
+    letters: list[str],
+    gold: list[str],
+    labels: list[str],
+    options: EvaluationOptions,
+) -> dict:
     """The second model on the same paragraphs, and the model minus it,
     resampled by letter for both at once: two models' intervals side by side
     overlap far more than the interval of their difference does, which is
