@@ -79,7 +79,15 @@ class ReaderPool:
 
     def _submit(self, job: tuple[str, str]) -> Future:
         source, letter = job
-        return self._executor.submit(_read, (source, letter, self.max_bytes))
+        try:
+            return self._executor.submit(_read, (source, letter, self.max_bytes))
+        except BrokenProcessPool as exc:
+            # A worker died reading a letter in flight since the last result, and the pool
+            # noticed before this submit: a future that fails the same way sends this letter
+            # down the crash path with the others (read alone in a new pool), not the run.
+            broken: Future = Future()
+            broken.set_exception(exc)
+            return broken
 
     def read_ahead(self, job: tuple[str, str]) -> None:
         """Start reading one letter before `results` is asked for it, so the
