@@ -42,6 +42,14 @@ def memoized(predict):
     return scores
 
 
+def memoized_transformer(unseen, also_trained: frozenset[str] = frozenset()):
+    """`unseen` with each scorer's scores kept across fold seeds; `also_trained`
+    counts as trained on by every scorer (letters another model cannot score)."""
+    from standpunt.models.unseen_scores import Scorer, UnseenTransformer
+
+    return UnseenTransformer([Scorer(s.name, memoized(s.predict), s.trained | also_trained) for s in unseen.scorers])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old", type=Path)
@@ -54,7 +62,6 @@ def main() -> int:
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     from standpunt.models.combination import fit_combination
-    from standpunt.models.unseen_scores import Scorer, UnseenTransformer
     from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs, scored_by, unseen_transformer
     from standpunt.pipelines.core.labels import LABELS
     from standpunt.pipelines.evaluation.bootstrap import paired_letter_bootstrap
@@ -67,9 +74,7 @@ def main() -> int:
     neither = frozenset(letter for letter in real.letters if not all(u.can_score(letter) for u in unseen.values()))
     averaged = {}
     for folder in (args.old, args.new):
-        both = UnseenTransformer(
-            [Scorer(s.name, memoized(s.predict), s.trained | neither) for s in unseen[folder].scorers]
-        )
+        both = memoized_transformer(unseen[folder], neither)
         runs = []
         for seed in args.seeds:
             _, report = fit_combination(both, real, extra, seed=seed)

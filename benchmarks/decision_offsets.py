@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare_transformers import memoized  # noqa: E402
+from compare_transformers import memoized_transformer  # noqa: E402
 from machine import describe_machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,15 +63,12 @@ def main() -> int:
     print(describe_machine(), flush=True)
     from standpunt.models.combination import fit_combination, letter_folds
     from standpunt.models.metrics import classification_metrics
-    from standpunt.models.unseen_scores import Scorer, UnseenTransformer
     from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs, unseen_transformer
     from standpunt.pipelines.core.labels import LABELS
     from standpunt.pipelines.evaluation.bootstrap import paired_letter_bootstrap
 
     real, extra, _, _ = combination_inputs(args.config, args.model / "metrics.json", EDIT_FILES)
-    unseen = UnseenTransformer(
-        [Scorer(s.name, memoized(s.predict), s.trained) for s in unseen_transformer(args.model).scorers]
-    )
+    unseen = memoized_transformer(unseen_transformer(args.model))
     for seed in args.seeds:
         _, report = fit_combination(unseen, real, extra, seed=seed)
         scores = np.asarray(report["combination_scores"])

@@ -173,9 +173,10 @@ def evaluate(options: EvaluationOptions, log=print) -> dict:
     rival = resolve_model(options.against, training, registry=registry) if options.against else None
     # A model scored on letters it trained on looks far better than it is: say so, or leave them out
     # (with --against, the letters either model trained on: the comparison is fair on neither's).
-    seen = model_training_letters(predictor) & {r["id"] for r in records}
+    seen = model_training_letters(predictor)
     if rival is not None:
-        seen |= model_training_letters(rival) & {r["id"] for r in records}
+        seen |= model_training_letters(rival)
+    seen &= {r["id"] for r in records}
     if options.unseen_only:
         records = [r for r in records if r["id"] not in seen]
         if not records:
