@@ -277,13 +277,17 @@ def cross_fitted_cue_scores(
     extra_letters: list[str],
     folds: int = 5,
     seed: int = 13,
+    models: list[tuple[HybridBaseline, list[int]]] | None = None,
 ) -> np.ndarray:
     """Cue-model scores for every paragraph from a model that did not train on
     its letter (cue_models_by_fold), so the stacker learns how far to trust it
-    on unseen letters."""
+    on unseen letters. `models`: those fold models, already fitted on these
+    rows (fold_cue_models)."""
     scores = np.zeros((len(texts), len(LABELS)))
     extra = (extra_texts, extra_labels, extra_letters)
-    for model, test in cue_models_by_fold(texts, labels, letters, *extra, folds, seed):
+    if models is None:
+        models = list(cue_models_by_fold(texts, labels, letters, *extra, folds, seed))
+    for model, test in models:
         scores[test] = model.predict([texts[n] for n in test]).scores
     return scores
 
@@ -455,6 +459,18 @@ class Paragraphs:
         return self.take([n for n, letter in enumerate(self.letters) if letter in letters])
 
 
+def fold_cue_models(
+    real: Paragraphs, extra: Paragraphs | None = None, folds: int = 5, seed: int = 13
+) -> list[tuple[HybridBaseline, list[int]]]:
+    """The cue models of cue_models_by_fold over `real` (+ the `extra` rows of
+    its letters), fitted once: `combine` scores paragraphs and their sentences
+    with the same fold models, and fitting them is most of its cue-side time."""
+    extra = (extra or Paragraphs([], [], [])).from_letters(set(real.letters))
+    return list(
+        cue_models_by_fold(real.texts, real.labels, real.letters, extra.texts, extra.labels, extra.letters, folds, seed)
+    )
+
+
 def fit_combination(
     unseen: UnseenTransformer,
     real: Paragraphs,
@@ -463,6 +479,7 @@ def fit_combination(
     seed: int = 13,
     gate: bool = True,
     stacker: str = "diagonal",
+    cue_models: list[tuple[HybridBaseline, list[int]]] | None = None,
 ) -> tuple[Combination, dict]:
     """The combination for a trained transformer, and how well it does.
 
@@ -476,7 +493,8 @@ def fit_combination(
     refitted on every real paragraph (+ `extra`, e.g. counterfactual edits,
     which only ever train). With `gate`, the gate's threshold is chosen on the
     same cross-fitted scores (`choose_gate_threshold`), and the reported
-    combination is the gated one, as it ships."""
+    combination is the gated one, as it ships. `cue_models`: fold_cue_models
+    of the same `real`, `extra`, `folds` and `seed`, if already fitted."""
     from standpunt.models.metrics import classification_metrics
 
     extra = extra or Paragraphs([], [], [])
@@ -489,7 +507,7 @@ def fit_combination(
             f"the combination needs at least {2 * folds}"
         )
     cue = cross_fitted_cue_scores(
-        real.texts, real.labels, real.letters, extra.texts, extra.labels, extra.letters, folds, seed
+        real.texts, real.labels, real.letters, extra.texts, extra.labels, extra.letters, folds, seed, cue_models
     )[heldout]
     transformer = unseen.scores(held.texts, held.letters)
 

@@ -188,6 +188,7 @@ def fit_for_combination(
     shortlist: int | None,
     folds: int = 5,
     seed: int = 13,
+    cue_models: list | None = None,
 ) -> tuple[np.ndarray, dict]:
     """The evidence ranker for a fitted combination (`standpunt combine`),
     learnt from the stance paragraphs of the real letters that `unseen`
@@ -196,7 +197,8 @@ def fit_for_combination(
     each real paragraph's (letter, index) in `cues`). Each sentence is scored
     as predict scores it: the transformer, the cue model (cross-fitted by
     letter, with the same folds as the stacker's cue scores) and the
-    combination's stacker over both, without the gate."""
+    combination's stacker over both, without the gate. `cue_models`: those
+    fold cue models (models.combination.fold_cue_models), if already fitted."""
     from standpunt.models.combination import cue_models_by_fold, stacked_scores
 
     held = [n for n, letter in enumerate(real.letters) if unseen.can_score(letter)]
@@ -216,7 +218,9 @@ def fit_for_combination(
         unit_of_letter.setdefault(unit.letter, []).append(i)
     cue: list[np.ndarray | None] = [None] * len(units)
     extra_args = (extra.texts, extra.labels, extra.letters) if extra is not None else ([], [], [])
-    for model, rows in cue_models_by_fold(real.texts, real.labels, real.letters, *extra_args, folds, seed):
+    if cue_models is None:
+        cue_models = list(cue_models_by_fold(real.texts, real.labels, real.letters, *extra_args, folds, seed))
+    for model, rows in cue_models:
         here = sorted({i for letter in {real.letters[n] for n in rows} for i in unit_of_letter.get(letter, [])})
         scores = model.predict([s for i in here for s in units[i].sentences]).scores
         start = 0

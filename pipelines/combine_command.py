@@ -152,7 +152,7 @@ def held_out_interval(report: dict) -> list[float]:
     return [float(interval[0]), float(interval[1])]
 
 
-def fit_evidence(combination, unseen, real, extra, args):
+def fit_evidence(combination, unseen, real, extra, args, cue_models=None):
     """(ranker weights, report) for `combine`'s arguments (models/evidence_ranker.py)."""
     from standpunt.models.config import load_config
     from standpunt.models.evidence_ranker import fit_for_combination
@@ -164,7 +164,9 @@ def fit_evidence(combination, unseen, real, extra, args):
         shortlist = load_predict_config().summary.evidence_shortlist
     keys = real_paragraph_keys(load_config(args.config))
     extra = extra.from_letters(set(real.letters)) if extra is not None else None
-    return fit_for_combination(combination, unseen, real, extra, keys, read_cues(args.cues), shortlist)
+    return fit_for_combination(
+        combination, unseen, real, extra, keys, read_cues(args.cues), shortlist, cue_models=cue_models
+    )
 
 
 def unseen_transformer(model_dir: Path):
@@ -196,7 +198,7 @@ def scored_by(counts: dict[str, int]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from standpunt.models.combination import fit_combination
+    from standpunt.models.combination import fit_combination, fold_cue_models
     from standpunt.models.model_folder import ModelFolder
     from standpunt.pipelines.core.config_loader import ConfigError
     from standpunt.pipelines.core.corpus import CorpusError
@@ -230,14 +232,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    cue_models = fold_cue_models(real, extra)  # paragraphs and evidence sentences are scored by the same ones
     try:
-        combination, report = fit_combination(unseen, real, extra, gate=not args.no_gate, stacker=args.stacker)
+        combination, report = fit_combination(
+            unseen, real, extra, gate=not args.no_gate, stacker=args.stacker, cue_models=cue_models
+        )
     except ValueError as exc:
         print(f"combine: {args.model}: {exc}", file=sys.stderr)
         return 2
     if args.cues:
         try:
-            evidence = fit_evidence(combination, unseen, real, extra, args)
+            evidence = fit_evidence(combination, unseen, real, extra, args, cue_models)
         except (OSError, ValueError) as exc:
             print(f"combine: evidence ranker: {exc}", file=sys.stderr)
             return 2

@@ -9,7 +9,14 @@ import shutil
 import numpy as np
 import pytest
 
-from standpunt.models.combination import Combination, CueGate, Paragraphs, choose_gate_threshold, fit_combination
+from standpunt.models.combination import (
+    Combination,
+    CueGate,
+    Paragraphs,
+    choose_gate_threshold,
+    fit_combination,
+    fold_cue_models,
+)
 from standpunt.models.model_folder import COMBINATION
 from standpunt.models.prediction import Prediction
 from standpunt.models.temperature import scale_scores
@@ -66,6 +73,20 @@ def test_fit_combination_learns_from_the_cue_model_where_the_transformer_is_blin
     )
     assert prediction.labels == ["agree", "pushback"]
     assert np.allclose(prediction.scores.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_fold_cue_models_fitted_once_give_the_same_combination():
+    """combine fits the fold cue models once for paragraphs and sentences;
+    handed in, they must be the ones fit_combination would fit itself."""
+    real = corpus()
+    edits = Paragraphs(["Ik deel uw conclusie over de subsidies niet."], ["pushback"], ["letter-0"])
+    unseen = UnseenTransformer.held_out(blind_transformer, set())
+    models = fold_cue_models(real, edits, folds=5)
+    assert sorted(n for _, rows in models for n in rows) == list(range(len(real.texts)))
+    own, own_report = fit_combination(unseen, real, edits, folds=5)
+    given, given_report = fit_combination(unseen, real, edits, folds=5, cue_models=models)
+    assert given_report["combination_scores"] == own_report["combination_scores"]
+    np.testing.assert_array_equal(given.weights, own.weights)
 
 
 def test_fit_combination_refuses_when_the_transformer_saw_nearly_every_letter():
