@@ -199,7 +199,7 @@ def fit_for_combination(
     letter, with the same folds as the stacker's cue scores) and the
     combination's stacker over both, without the gate. `cue_models`: those
     fold cue models (models.combination.fold_cue_models), if already fitted."""
-    from standpunt.models.combination import cue_models_by_fold, stacked_scores
+    from standpunt.models.combination import fold_cue_models, stacked_scores
 
     held = [n for n, letter in enumerate(real.letters) if unseen.can_score(letter)]
     units = ranking_units(
@@ -217,9 +217,8 @@ def fit_for_combination(
     for i, unit in enumerate(units):
         unit_of_letter.setdefault(unit.letter, []).append(i)
     cue: list[np.ndarray | None] = [None] * len(units)
-    extra_args = (extra.texts, extra.labels, extra.letters) if extra is not None else ([], [], [])
     if cue_models is None:
-        cue_models = list(cue_models_by_fold(real.texts, real.labels, real.letters, *extra_args, folds, seed))
+        cue_models = fold_cue_models(real, extra, folds, seed)
     for model, rows in cue_models:
         here = sorted({i for letter in {real.letters[n] for n in rows} for i in unit_of_letter.get(letter, [])})
         scores = model.predict([s for i in here for s in units[i].sentences]).scores

@@ -372,3 +372,30 @@ def test_an_evidence_ranker_is_saved_and_loaded_with_its_combination(tmp_path):
     combination.evidence_weights = None  # a combination written before the ranker chooses by probability
     combination.save(tmp_path)
     assert Combination.load(tmp_path).evidence_weights is None
+
+
+def test_the_evidence_ranker_fits_the_same_fold_cue_models_when_none_are_handed_in():
+    """combine hands fit_for_combination its fold cue models; called alone it
+    must fit the same ones (fold_cue_models), or the ranker would learn from
+    cue scores that predict never gives."""
+    from standpunt.models.evidence_ranker import fit_for_combination
+
+    plain = corpus()
+    texts = [
+        text if label == "none" else f"U schrijft over {TOPICS[n // 4]}. {text}"
+        for n, (text, label) in enumerate(zip(plain.texts, plain.labels))
+    ]
+    real = Paragraphs(texts, plain.labels, plain.letters)
+    keys = [(letter, n % 4) for n, letter in enumerate(real.letters)]
+    cues = {key: [plain.texts[n]] for n, key in enumerate(keys) if real.labels[n] != "none"}
+    unseen = UnseenTransformer.held_out(blind_transformer, set())
+    combination, _ = fit_combination(unseen, real, folds=5)
+    # an edit of a letter outside `real` trains no fold model (fold_cue_models drops it)
+    foreign = Paragraphs(["Ik herken de knelpunten bij de musea niet."] * 6, ["pushback"] * 6, ["elsewhere"] * 6)
+    own, own_report = fit_for_combination(combination, unseen, real, foreign, keys, cues, shortlist=None)
+    given, given_report = fit_for_combination(
+        combination, unseen, real, None, keys, cues, shortlist=None, cue_models=fold_cue_models(real, None, folds=5)
+    )
+    assert own_report["paragraphs"] == 3 * len(TOPICS)  # every stance paragraph, with its marked sentence
+    np.testing.assert_array_equal(own, given)
+    assert own_report == given_report
