@@ -12,7 +12,9 @@ tenth of a second and holds no second copy of the 384 MB embedding table.
 The export happens once per model and is cached (see onnx_path), keyed by
 the model's weights and the export recipe, so `standpunt predict` does no
 conversion work once the cache exists and starts without building the torch
-model at all. int8 (dynamic, per-channel) is available but off by default:
+model at all. The export itself runs in a child process (export_in_child):
+it peaks near 4 GB, and the process that predicts never holds that or
+imports torch, also on its first run. int8 (dynamic, per-channel) is available but off by default:
 it flips labels on the real letters (benchmarks/int8_quality.py).
 """
 
@@ -29,6 +31,7 @@ import numpy as np
 from standpunt.models.model_folder import ModelFolder
 from standpunt.models.tokenizer_file import TokenizerFile
 from standpunt.models.windows import WindowedPredictor
+from standpunt.pipelines.core.errors import StandpuntError
 
 ONNX_OPSET = 17
 ONNX_CACHE_ENV = "STANDPUNT_ONNX_CACHE"
@@ -175,6 +178,32 @@ def export(model_dir: Path, target: Path, quantize: str = "none") -> Path:
     return target
 
 
+class OnnxExportError(StandpuntError):
+    """A model folder that could not be exported to ONNX."""
+
+
+def export_in_child(model_dir: Path, target: Path, quantize: str = "none") -> Path:
+    """export() in a child Python process. Why: building the torch model, its
+    traced graph and the optimiser's copy of it peaks near 4 GB (the 470 MB
+    of weights held three ways), and a process keeps much of what it once
+    held; exported by a child, a first `predict` over thousands of letters
+    runs at the footprint of a cached one and never imports torch."""
+    import subprocess
+
+    model_dir, target = Path(model_dir).resolve(), Path(target).resolve()
+    result = subprocess.run(
+        [sys.executable, "-m", "standpunt.models.onnx_backend", str(model_dir), str(target), quantize],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, HF_HUB_OFFLINE="1"),
+    )
+    if result.returncode != 0 or not (target.exists() and data_path(target).exists()):
+        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        cause = lines[-1] if lines else f"the exporting process ended with code {result.returncode}"
+        raise OnnxExportError(f"{model_dir}: ONNX export failed: {cause}")
+    return target
+
+
 def quantize_int8(source: Path, target: Path, **which) -> Path:
     """The int8 recipe: ONNX Runtime's dynamic quantisation, int8 weights per
     channel, weights in an external file; `which` (nodes_to_quantize,
@@ -249,7 +278,7 @@ class OnnxStanceModel(WindowedPredictor):
         path = onnx_path(model_dir, quantize, cache_dir)
         if not (path.exists() and data_path(path).exists()):
             print(f"standpunt: exporting {model_dir} to ONNX once (about half a minute) -> {path}", file=sys.stderr)
-            export(model_dir, path, quantize)
+            export_in_child(model_dir, path, quantize)
         identity = self.settings["base_encoder"]
         tokenizer_dir = identity["path"] if identity["kind"] == "folder" else ensure_base_model(cache_dir)
         self.tokenizer = TokenizerFile(tokenizer_dir)
@@ -258,3 +287,7 @@ class OnnxStanceModel(WindowedPredictor):
 
     def batch_logits(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+
+if __name__ == "__main__":  # export_in_child's child: MODEL_DIR TARGET QUANTIZE
+    export(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])

@@ -119,3 +119,44 @@ def test_trained_lora_adapters_are_exported(tiny_encoder, tmp_path, monkeypatch)
     fast = OnnxStanceModel(folder).predict(TEXTS, batch_size=2)
     assert fast.labels == reference.labels
     assert np.abs(fast.scores - reference.scores).max() < 1e-5
+
+
+def test_the_export_runs_in_a_child_so_the_first_predict_never_imports_torch(tiny_model, tmp_path):
+    """The export peaks near 4 GB with the real encoder; exported by a child
+    process, the predicting process stays at a cached run's footprint."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    cache = tmp_path / "cache"
+    code = (
+        "import sys; from standpunt.models.onnx_backend import OnnxStanceModel; "
+        f"m = OnnxStanceModel({str(tiny_model)!r}); m.predict(['Ik deel uw conclusie.']); "
+        "print('torch' in sys.modules, m.path.exists())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, STANDPUNT_ONNX_CACHE=str(cache)),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "exporting" in result.stderr  # it did export, in this run
+    assert result.stdout.strip().splitlines()[-1] == "False True"
+
+
+def test_a_model_that_cannot_be_exported_gets_one_line_naming_it(tiny_model, tmp_path, monkeypatch):
+    import shutil
+
+    from standpunt.models.onnx_backend import OnnxExportError
+
+    monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_model, broken)
+    (broken / "weights.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(OnnxExportError, match=r"broken: ONNX export failed: \S") as raised:
+        OnnxStanceModel(broken)
+    assert "\n" not in str(raised.value)
+    assert not list((tmp_path / "cache").glob("*.onnx"))  # nothing half-written left in the cache
