@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from machine import describe_machine  # noqa: E402
+from stack_candidates import f1_line  # noqa: E402
 
 from standpunt.models.combination import fit_combination, fold_cue_models  # noqa: E402
 from standpunt.models.config import load_config  # noqa: E402
 from standpunt.models.loading import resolve_model  # noqa: E402
-from standpunt.models.metrics import classification_metrics  # noqa: E402
 from standpunt.models.unseen_scores import UnseenTransformer  # noqa: E402
 from standpunt.pipelines.combine_command import (  # noqa: E402
     EDIT_FILES,
@@ -62,11 +62,6 @@ class ScoredOnce(UnseenTransformer):
         if key not in self.memo:
             self.memo[key] = super().scores(texts, letters)
         return self.memo[key]
-
-
-def f1_line(gold: list[str], predicted: list[str]) -> str:
-    metrics = classification_metrics(gold, predicted)
-    return f"{metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f})"
 
 
 def main() -> int:

@@ -12,6 +12,22 @@ from standpunt.pipelines.predict_config import load_predict_config
 TEXTS = ["Ik deel uw conclusie.", "Ik ben het daar niet mee eens. " * 30, "Hoogachtend,", "Ik herken de knelpunten."]
 
 
+def fresh_python(code: str, cache):
+    """`code` in a new Python process with this ONNX cache: what it imports is its own."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, STANDPUNT_ONNX_CACHE=str(cache)),
+    )
+
+
 def test_onnx_gives_the_torch_labels_and_scores(tiny_model, tmp_path, monkeypatch):
     monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
     reference = StanceModel.load(tiny_model).predict(TEXTS)
@@ -75,10 +91,6 @@ def test_inference_settings_are_validated():
 
 def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
     """Once exported, predicting on ONNX Runtime keeps torch (and its ~200 MB) out of the process."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
 
     monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
     OnnxStanceModel(tiny_model)  # export into the cache (this process may use torch)
@@ -87,13 +99,7 @@ def test_onnx_path_does_not_import_torch(tiny_model, tmp_path, monkeypatch):
         f"p = resolve_model({str(tiny_model)!r}, backend='onnx'); p.predict(['Ik deel uw conclusie.']); "
         "print('torch' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, STANDPUNT_ONNX_CACHE=str(tmp_path / "cache")),
-    )
+    result = fresh_python(code, tmp_path / "cache")
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "False"
 
@@ -124,24 +130,12 @@ def test_trained_lora_adapters_are_exported(tiny_encoder, tmp_path, monkeypatch)
 def test_the_export_runs_in_a_child_so_the_first_predict_never_imports_torch(tiny_model, tmp_path):
     """The export peaks near 4 GB with the real encoder; exported by a child
     process, the predicting process stays at a cached run's footprint."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    cache = tmp_path / "cache"
     code = (
         "import sys; from standpunt.models.onnx_backend import OnnxStanceModel; "
         f"m = OnnxStanceModel({str(tiny_model)!r}); m.predict(['Ik deel uw conclusie.']); "
         "print('torch' in sys.modules, m.path.exists())"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, STANDPUNT_ONNX_CACHE=str(cache)),
-    )
+    result = fresh_python(code, tmp_path / "cache")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "exporting" in result.stderr  # it did export, in this run
     assert result.stdout.strip().splitlines()[-1] == "False True"
