@@ -93,11 +93,12 @@ def main() -> int:
     interval = letter_bootstrap(new.letters, new.labels, shipped, list(LABELS))["macro_f1"]
     print(f"  95% interval (letters) {interval[0]:.3f}-{interval[1]:.3f}")
     unseen = ScoredOnce(unseen_transformer(args.model))
+    # the report's score rows: the letters the transformer can score, in order
+    held_rows = [n for n, letter in enumerate(real.letters) if unseen.can_score(letter)]
+    position = {n: i for i, n in enumerate(held_rows)}
     for seed in args.seeds:
         _, report = fit_combination(unseen, real, extra, seed=seed, cue_models=fold_cue_models(real, extra, seed=seed))
-        scores = np.asarray(report["combination_scores"])  # rows: the letters the transformer can score, in order
-        held_rows = [n for n, letter in enumerate(real.letters) if unseen.can_score(letter)]
-        position = {n: i for i, n in enumerate(held_rows)}
+        scores = np.asarray(report["combination_scores"])
         refit = [LABELS[int(scores[position[n]].argmax())] for n in new_rows]
         paired = paired_letter_bootstrap(new.letters, new.labels, shipped, refit, list(LABELS), seed=seed)
         print(

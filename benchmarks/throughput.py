@@ -119,11 +119,11 @@ def one_off_export(quantize: str) -> dict | None:
     made first, in its own process, timed and measured: it happens once per
     model and machine (`make run` makes it on a fresh clone), so the figures
     after it are those of every run but that first one, which pays it."""
-    from standpunt.models.onnx_backend import data_path, export_in_child, onnx_path
+    from standpunt.models.onnx_backend import export_in_child, is_exported, onnx_path
 
     shipped = ROOT / "models" / "default"
     target = onnx_path(shipped, quantize)
-    if target.exists() and data_path(target).exists():
+    if is_exported(target):
         return None
     started = time.perf_counter()
     export_in_child(shipped, target, quantize)

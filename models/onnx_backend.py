@@ -14,8 +14,9 @@ the model's weights and the export recipe, so `standpunt predict` does no
 conversion work once the cache exists and starts without building the torch
 model at all. The export itself runs in a child process (export_in_child):
 it peaks near 4 GB, and the process that predicts never holds that or
-imports torch, also on its first run. int8 (dynamic, per-channel) is available but off by default:
-it flips labels on the real letters (benchmarks/int8_quality.py).
+imports torch, also on its first run. int8 (dynamic, per-channel) is
+available but off by default: it flips labels on the real letters
+(benchmarks/int8_quality.py).
 """
 
 from __future__ import annotations
@@ -81,6 +82,11 @@ def remove_outdated_exports(target: Path) -> list[Path]:
 def data_path(model_path: Path) -> Path:
     """The weights file that belongs to an exported graph."""
     return model_path.with_name(model_path.name + ".data")
+
+
+def is_exported(model_path: Path) -> bool:
+    """Graph and weights both in place (the graph is moved in last)."""
+    return model_path.exists() and data_path(model_path).exists()
 
 
 SCRATCH_PREFIX = ".export-"
@@ -197,7 +203,7 @@ def export_in_child(model_dir: Path, target: Path, quantize: str = "none") -> Pa
         text=True,
         env=dict(os.environ, HF_HUB_OFFLINE="1"),
     )
-    if result.returncode != 0 or not (target.exists() and data_path(target).exists()):
+    if result.returncode != 0 or not is_exported(target):
         lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
         cause = lines[-1] if lines else f"the exporting process ended with code {result.returncode}"
         raise OnnxExportError(f"{model_dir}: ONNX export failed: {cause}")
@@ -276,7 +282,7 @@ class OnnxStanceModel(WindowedPredictor):
         self.labels = tuple(self.settings["labels"])
         self.metrics = files.metrics()
         path = onnx_path(model_dir, quantize, cache_dir)
-        if not (path.exists() and data_path(path).exists()):
+        if not is_exported(path):
             print(f"standpunt: exporting {model_dir} to ONNX once (about half a minute) -> {path}", file=sys.stderr)
             export_in_child(model_dir, path, quantize)
         identity = self.settings["base_encoder"]

@@ -163,7 +163,6 @@ def fit_evidence(combination, unseen, real, extra, args, cue_models=None):
     if shortlist is None:
         shortlist = load_predict_config().summary.evidence_shortlist
     keys = real_paragraph_keys(load_config(args.config))
-    extra = extra.from_letters(set(real.letters)) if extra is not None else None
     return fit_for_combination(
         combination, unseen, real, extra, keys, read_cues(args.cues), shortlist, cue_models=cue_models
     )
