@@ -185,16 +185,24 @@ def _registered_model_folder(version) -> Path | None:
     return _model_folder_at(location)
 
 
-def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | None, batch_size: int):
+def _folder_predictor(
+    folder: Path, backend: str, quantize: str, threads: int | None, batch_size: int, evidence_quantize: str = "none"
+):
     """(predict function, evidence-scoring function, evidence shortlist
     function or None, evidence ranker weights or None, recorded git commit)
-    of a model folder on ONNX Runtime or PyTorch."""
+    of a model folder on ONNX Runtime or PyTorch. On ONNX Runtime the
+    evidence pass may run at another quantisation than the paragraphs
+    (onnx_backend.evidence_quantization), on a session made when first used."""
     if not ModelFolder(folder).has_config():
         raise ModelSpecError(f"{folder}: not a Standpunt model folder (needs {CONFIG} and {WEIGHTS})")
+    evidence_model = None
     if backend == "onnx":
-        from standpunt.models.onnx_backend import OnnxStanceModel
+        from standpunt.models.onnx_backend import LazyOnnxModel, OnnxStanceModel, evidence_quantization
 
         model = OnnxStanceModel(folder, quantize=quantize, threads=threads)
+        evidence_at = evidence_quantization(evidence_quantize, quantize)
+        if evidence_at != quantize:
+            evidence_model = LazyOnnxModel(folder, evidence_at, threads, model.tokenizer)
     else:
         if threads:
             import torch
@@ -203,11 +211,12 @@ def _folder_predictor(folder: Path, backend: str, quantize: str, threads: int | 
         from standpunt.models.stance_model import StanceModel
 
         model = StanceModel.load(folder)
-    predict = evidence = partial(model.predict, batch_size=batch_size)
+    predict = partial(model.predict, batch_size=batch_size)
+    evidence = partial(evidence_model.predict, batch_size=batch_size) if evidence_model else predict
     shortlist = ranker = None
     combination = Combination.load(folder)
     if combination is not None:  # the rule book's cue model beside the transformer (models/combination.py)
-        predict, evidence = combination.wrap(predict), combination.wrap(predict, gate=False)
+        predict, evidence = combination.wrap(predict), combination.wrap(evidence, gate=False)
         shortlist, ranker = combination.shortlist, combination.evidence_weights
     return predict, evidence, shortlist, ranker, (model.metrics or {}).get("git_commit")
 
@@ -220,6 +229,7 @@ def _registry_predictor(
     quantize: str,
     threads: int | None,
     batch_size: int,
+    evidence_quantize: str = "none",
 ) -> Predictor:
     from mlflow.exceptions import MlflowException
 
@@ -238,7 +248,9 @@ def _registry_predictor(
         folder = _model_folder_at(uri.rstrip("/"))
     if folder is None:
         raise ModelSpecError(f"{uri}: holds no Standpunt model folder ({CONFIG} + {WEIGHTS}) at {tracking_uri}")
-    predict, evidence, shortlist, ranker, _ = _folder_predictor(folder, backend, quantize, threads, batch_size)
+    predict, evidence, shortlist, ranker, _ = _folder_predictor(
+        folder, backend, quantize, threads, batch_size, evidence_quantize
+    )
     identity = ModelIdentity(
         given,
         uri,
@@ -286,20 +298,24 @@ def resolve_model(
     threads: int | None = None,
     batch_size: int = 32,
     registry: RegistrySettings | None = None,
+    evidence_quantize: str = "none",
 ) -> Predictor:
     """Load what --model names. Baselines train on `baseline_training`
     (default: the corpus training letters, as train.py fits them); a model
     folder runs on PyTorch or, with backend="onnx", ONNX Runtime, in batches
-    of `batch_size` token windows."""
+    of `batch_size` token windows, its evidence pass at `evidence_quantize`
+    (none | int8 | auto; ONNX Runtime only)."""
     registry = registry or RegistrySettings()
     resolved = choose_model(spec, registry)
     if resolved in BASELINES:
         return _baseline_predictor(spec, resolved, baseline_training)
     if resolved.startswith(("models:/", "runs:/")):
-        return _registry_predictor(spec, resolved, registry, backend, quantize, threads, batch_size)
+        return _registry_predictor(spec, resolved, registry, backend, quantize, threads, batch_size, evidence_quantize)
     folder = Path(resolved)
     if folder.is_dir():
-        predict, evidence, shortlist, ranker, commit = _folder_predictor(folder, backend, quantize, threads, batch_size)
+        predict, evidence, shortlist, ranker, commit = _folder_predictor(
+            folder, backend, quantize, threads, batch_size, evidence_quantize
+        )
         identity = ModelIdentity(
             spec,
             str(folder),

@@ -35,6 +35,8 @@ class SummaryConfig:
 class InferenceConfig:
     backend: Literal["onnx", "torch"] = "onnx"  # onnx: ONNX Runtime, same labels, about 1.5x faster on CPU
     quantize: Literal["none", "int8"] = "none"  # int8 flips ~3% of labels: off unless asked for
+    # the evidence pass only ranks sentences, and int8 keeps the ranking; auto: int8 where the CPU has int8 products
+    evidence_quantize: Literal["auto", "none", "int8"] = "auto"
     threads: int | None = None  # None: all cores
 
 

@@ -109,18 +109,34 @@ def set_aside(folder: Path) -> Path | None:
     return target
 
 
-def model_record(identity: ModelIdentity, backend: str | None, quantize: str | None) -> dict:
-    return {**identity.as_dict(), "backend": backend, "quantize": quantize}
+def model_record(
+    identity: ModelIdentity, backend: str | None, quantize: str | None, evidence_quantize: str | None = None
+) -> dict:
+    return {**identity.as_dict(), "backend": backend, "quantize": quantize, "evidence_quantize": evidence_quantize}
 
 
 def predictor_record(predictor, config) -> dict:
     """run.json's `model` for a loaded Predictor under a predict config:
-    baselines use neither a backend nor a quantisation."""
+    baselines use neither a backend nor a quantisation. `evidence_quantize`
+    is what the evidence pass ran at on this machine (`auto` resolved); it
+    changes which sentence shows for a few findings, never a label, so a
+    run may resume under another."""
     baseline = predictor.kind == "baseline"
+    inference = config.inference
+    evidence = None
+    if not baseline:
+        from standpunt.models.onnx_backend import evidence_quantization
+
+        evidence = (
+            evidence_quantization(inference.evidence_quantize, inference.quantize)
+            if inference.backend == "onnx"
+            else "none"
+        )
     return model_record(
         predictor.identity,
-        None if baseline else config.inference.backend,
-        None if baseline else config.inference.quantize,
+        None if baseline else inference.backend,
+        None if baseline else inference.quantize,
+        evidence,
     )
 
 

@@ -146,6 +146,7 @@ def configured_predictor(config: PredictConfig) -> Predictor:
         threads=config.inference.threads,
         batch_size=config.batch_size,
         registry=config.tracking,
+        evidence_quantize=config.inference.evidence_quantize,
     )
 
 

@@ -61,7 +61,8 @@ def _threads(config: PredictConfig) -> int:
 def load_predictor(model: ModelShipment, config: PredictConfig) -> Predictor:
     """The worker's copy of the model, loaded on first use."""
     threads = _threads(config)
-    key = (model, config.inference.backend, config.inference.quantize, threads, config.batch_size)
+    inference = config.inference
+    key = (model, inference.backend, inference.quantize, inference.evidence_quantize, threads, config.batch_size)
     if key not in PREDICTORS:
         from pyspark import SparkFiles
 
@@ -73,6 +74,7 @@ def load_predictor(model: ModelShipment, config: PredictConfig) -> Predictor:
             threads=threads,
             batch_size=config.batch_size,
             registry=config.tracking,
+            evidence_quantize=config.inference.evidence_quantize,
         )
         if predictor.identity.short != model.short:
             raise RuntimeError(f"executor loaded model {predictor.identity.short}, the driver resolved {model.short}")

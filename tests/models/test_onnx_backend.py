@@ -75,12 +75,49 @@ def test_int8_export_runs(tiny_model, tmp_path, monkeypatch):
     assert 0 < difference < 0.1  # quantised (not the fp32 graph again), and close to it
 
 
+def test_evidence_pass_runs_on_int8_only_where_the_cpu_multiplies_bytes(tmp_path, monkeypatch):
+    import standpunt.models.onnx_backend as backend
+
+    vnni, plain = tmp_path / "vnni", tmp_path / "plain"
+    vnni.write_text("flags\t\t: fpu sse2 avx2 fma avx512f avx512_vnni\n")
+    plain.write_text("flags\t\t: fpu sse2 avx2 fma\n")
+    assert backend.has_int8_products(vnni) and not backend.has_int8_products(plain)
+    assert not backend.has_int8_products(tmp_path / "no-such-file")
+    for cpu_has_them, auto in ((True, "int8"), (False, "none")):
+        monkeypatch.setattr(backend, "has_int8_products", lambda answer=cpu_has_them: answer)
+        assert backend.evidence_quantization("auto", "none") == auto
+        assert backend.evidence_quantization("none", "none") == "none"
+        assert backend.evidence_quantization("int8", "none") == "int8"
+        assert backend.evidence_quantization("none", "int8") == "int8"  # int8 paragraphs take evidence along
+
+
+def test_int8_evidence_beside_fp32_paragraphs_is_made_when_first_used(tiny_model, tmp_path, monkeypatch):
+    from standpunt.models.loading import _folder_predictor
+
+    monkeypatch.setenv("STANDPUNT_ONNX_CACHE", str(tmp_path / "cache"))
+    predict, evidence, *_ = _folder_predictor(tiny_model, "onnx", "none", None, 2, "int8")
+    fp32 = OnnxStanceModel(tiny_model).predict(TEXTS)
+    assert np.array_equal(predict(TEXTS).scores, fp32.scores)  # paragraph labels stay fp32
+    assert not onnx_path(tiny_model, "int8").exists()  # no int8 export until evidence is scored
+    scores = evidence(TEXTS).scores
+    assert onnx_path(tiny_model, "int8").exists()
+    assert 0 < np.abs(scores - fp32.scores).max() < 0.1  # the int8 graph, close to fp32
+    # one sentence at a time: its scores do not depend on the sentences scored beside it (a resumed run
+    # batches other letters together and must pick the same evidence)
+    assert np.array_equal(evidence(TEXTS[::-1]).scores[::-1], scores)
+    _, same, *_ = _folder_predictor(tiny_model, "onnx", "none", None, 2, "none")
+    assert np.array_equal(same(TEXTS).scores, fp32.scores)
+
+
 def test_inference_settings_are_validated():
     from standpunt.pipelines.core.config_loader import ConfigError
 
     assert load_predict_config().inference.backend == "onnx"
     with pytest.raises(ConfigError, match="inference.backend"):
         load_predict_config(None, ["inference.backend=tensorrt"])
+    assert load_predict_config().inference.evidence_quantize == "auto"
+    with pytest.raises(ConfigError, match="inference.evidence_quantize"):
+        load_predict_config(None, ["inference.evidence_quantize=int4"])
     with pytest.raises(ConfigError, match="summary.finding_rule.order"):
         load_predict_config(None, ["summary.finding_rule.order=[maybe]"])
     assert load_predict_config().summary.evidence_shortlist == 3

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from standpunt.models.onnx_backend import has_int8_products
 from standpunt.pipelines.cli import main
 from tests.conftest import EXAMPLES
 
@@ -43,6 +44,7 @@ def test_manifest_names_the_model_and_every_paragraph_its_hash(tiny_model, archi
     assert model["given"] == str(tiny_model) and model["resolved"] == str(tiny_model) and model["kind"] == "folder"
     assert model["sha256"] == digest and model["hash_of"] == "safetensors" and model["version"] is None
     assert manifest["backend"] == "onnx" and manifest["quantize"] == "none"
+    assert model["evidence_quantize"] == ("int8" if has_int8_products() else "none")  # `auto`, resolved here
     assert manifest["config"]["model"] == str(tiny_model) and manifest["config"]["tracking"]["alias"] == "champion"
     assert manifest["standpunt"]["version"] == "0.1.0" and "git_commit" in manifest["standpunt"]
     assert manifest["started"] <= manifest["finished"]
