@@ -27,23 +27,19 @@ import re
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from arm_report import print_arms  # noqa: E402
 from combination_refit import ScoredOnce  # noqa: E402
 from machine import describe_machine  # noqa: E402
 
 import standpunt.models.baselines as baselines  # noqa: E402
 from standpunt.models.combination import fit_combination, fold_cue_models  # noqa: E402
 from standpunt.models.config import load_config  # noqa: E402
-from standpunt.models.metrics import classification_metrics  # noqa: E402
 from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs, unseen_transformer  # noqa: E402
 from standpunt.pipelines.core.corpus import paragraph_rows, read_records  # noqa: E402
-from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.paths import project_path  # noqa: E402
-from standpunt.pipelines.evaluation.bootstrap import paired_letter_bootstrap  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWER = re.compile(r"\s*(?:antwoord\s*\d*\s*[.:]?\s*)?(?:ja|neen?)\b", re.I)
@@ -108,32 +104,16 @@ def main() -> int:
     real, extra, _, _ = combination_inputs(args.config, Path(args.model) / "metrics.json", EDIT_FILES)
     unseen = ScoredOnce(unseen_transformer(args.model))
     for seed in args.seeds:
-        predicted, report = {}, {}
+        report = {}
         try:
             for arm in arms:
                 baselines.cue_features = features[arm]
                 _, report[arm] = fit_combination(
                     unseen, real, extra, seed=seed, cue_models=fold_cue_models(real, extra, seed=seed)
                 )
-                predicted[arm] = [LABELS[i] for i in np.asarray(report[arm]["combination_scores"]).argmax(axis=1)]
         finally:
             baselines.cue_features = SHIPPED_FEATURES
-        gold, letters = report["shipped"]["heldout_labels"], report["shipped"]["heldout_letter_ids"]
-        for arm in arms:
-            metrics = classification_metrics(gold, predicted[arm])
-            line = (
-                f"seed {seed} {arm}: {metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f}, "
-                f"none {metrics['per_label']['none']['f1']:.3f}; cue model {report[arm]['cue_model']['macro_f1']:.3f})"
-            )
-            if arm != "shipped":
-                paired = paired_letter_bootstrap(
-                    letters, gold, predicted["shipped"], predicted[arm], list(LABELS), seed=seed
-                )
-                line += (
-                    f"; minus shipped {paired['difference']:+.3f} ({paired['low']:+.3f} to {paired['high']:+.3f}, "
-                    f"ahead in {paired['better_share']:.0%})"
-                )
-            print(f"{line}; {len(set(letters))} letters", flush=True)
+        print_arms(seed, report, base="shipped")
     return 0
 
 

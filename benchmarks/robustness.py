@@ -2,7 +2,11 @@
 one edit flips the label. A pair passes when the model labels both texts
 right. Not a unit test: it measures a model, and a model may fail a pair.
 
-    python benchmarks/robustness.py [--model M]    (default: the model predict uses)"""
+    python benchmarks/robustness.py [--model M] [--pairs FILE ...] [--quiet]
+
+--model defaults to the model predict uses; --pairs to
+data/robustness/pairs.jsonl. With several files, each gets its own count,
+per rule, so a larger written set shows which convention a model misses."""
 
 from __future__ import annotations
 
@@ -23,24 +27,34 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="model folder, models:/ URI or baseline name")
+    parser.add_argument("--pairs", type=Path, nargs="+", default=[PAIRS], help="pair files (JSON lines)")
+    parser.add_argument("--quiet", action="store_true", help="counts per rule only, no line per pair")
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     from standpunt.models.loading import resolve_model
 
-    pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
     predictor = resolve_model(args.model)
-    texts = [side[k]["text"] for side in pairs for k in ("a", "b")]
-    labels = predictor.predict(texts).labels
-    passed = 0
-    for n, pair in enumerate(pairs):
-        got = labels[2 * n], labels[2 * n + 1]
-        ok = got == (pair["a"]["label"], pair["b"]["label"])
-        passed += ok
-        print(
-            f"{'pass' if ok else 'FAIL'}  {pair['rule']}: expected {pair['a']['label']}/{pair['b']['label']}"
-            f", got {got[0]}/{got[1]}"
-        )
-    print(f"{predictor.name}: {passed} of {len(pairs)} pairs pass")
+    for path in args.pairs:
+        pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        texts = [pair[side]["text"] for pair in pairs for side in ("a", "b")]
+        labels = predictor.predict(texts).labels
+        per_rule: dict[str, list[int]] = {}
+        for n, pair in enumerate(pairs):
+            got = labels[2 * n], labels[2 * n + 1]
+            ok = got == (pair["a"]["label"], pair["b"]["label"])
+            tally = per_rule.setdefault(pair["rule"], [0, 0])
+            tally[0] += ok
+            tally[1] += 1
+            if not args.quiet:
+                print(
+                    f"{'pass' if ok else 'FAIL'}  {pair['rule']}: expected {pair['a']['label']}/{pair['b']['label']}"
+                    f", got {got[0]}/{got[1]}"
+                )
+        if len(per_rule) < len(pairs):
+            for rule, (passed, total) in per_rule.items():
+                print(f"  {passed:>3d} of {total:<3d} {rule}")
+        passed = sum(p for p, _ in per_rule.values())
+        print(f"{predictor.name} on {path.name}: {passed} of {len(pairs)} pairs pass")
     return 0
 
 

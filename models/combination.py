@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from standpunt.models.baselines import HybridBaseline, LexiconBaseline
+from standpunt.models.baselines import HybridBaseline, LexiconBaseline, decisive_label
 from standpunt.models.cue_scorer import CueScorer
 from standpunt.models.evidence_ranker import FEATURES, shortlisted
 from standpunt.models.model_folder import ModelFolder
@@ -61,6 +61,24 @@ def stacked_scores(
 ) -> np.ndarray:
     """The stacker's probabilities: softmax((W x + b) / T) over both models' log-probabilities."""
     return softmax((stack_features(cue_scores, transformer_scores) @ weights.T + bias) / temperature)
+
+
+def settle_by_rule_book(texts: list[str], scores: np.ndarray) -> np.ndarray:
+    """Where the rule book settles a paragraph outright (baselines.decisive_label:
+    "Nee." to a question about the finding, a declined recommendation, a negated
+    agreement, a cause placed elsewhere; a finding only attributed to the
+    investigator), half the probability moves to that
+    label, which makes it the label while the rest keeps the models' ranking.
+    On the minimal pairs of the rule book's conventions the stacker had let the
+    transformer's "agree" for "Ik onderschrijf de bevinding ..." outweigh the
+    "... vooral het gevolg van de late aanlevering door werkgevers" after it."""
+    scores = np.array(scores, dtype=np.float64, copy=True)
+    for row, text in enumerate(texts):
+        label = decisive_label(text)
+        if label is not None:
+            scores[row] *= 0.5
+            scores[row, LABELS.index(label)] += 0.5
+    return scores
 
 
 @dataclass
@@ -131,7 +149,8 @@ class Combination:
             return Prediction([], np.zeros((0, len(LABELS)), dtype=np.float32))
         cue_scores = self.cue_model.predict(texts).scores
         read = self._reads(cue_scores)
-        return Prediction.from_scores(self._scores(cue_scores, np.asarray(transformer_scores)[read], read))
+        scores = self._scores(cue_scores, np.asarray(transformer_scores)[read], read)
+        return Prediction.from_scores(settle_by_rule_book(texts, scores))
 
     def wrap(self, predict, gate: bool = True):
         """predict(texts) of the transformer -> predict(texts) of the
@@ -148,7 +167,9 @@ class Combination:
             read = self._reads(cue_scores) if gate else np.ones(len(texts), dtype=bool)
             rest = [text for text, keep in zip(texts, read) if keep]
             transformer_scores = predict(rest, **kwargs).in_order(LABELS) if rest else None
-            return Prediction.from_scores(self._scores(cue_scores, transformer_scores, read))
+            return Prediction.from_scores(
+                settle_by_rule_book(texts, self._scores(cue_scores, transformer_scores, read))
+            )
 
         return combined
 
@@ -532,6 +553,9 @@ def fit_combination(
         here, rest = skipped & (fold_ids == k), skipped & (fold_ids != k)
         if here.any() and rest.any():
             combined[here] = scale_scores(cue_alone[here], fit_temperature(cue_alone[rest], gold[rest]))
+
+    combined = settle_by_rule_book(held.texts, combined)
+    full = settle_by_rule_book(held.texts, full)
 
     def scored(scores: np.ndarray) -> dict:
         metrics = classification_metrics(held.labels, [LABELS[i] for i in scores.argmax(axis=1)])

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from standpunt.models.baselines import LexiconBaseline, make_baseline
+from standpunt.models.baselines import LexiconBaseline, decisive_label, make_baseline
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,51 @@ from standpunt.models.baselines import LexiconBaseline, make_baseline
         ("Bent u het eens met de conclusie van de Rekenkamer? Nee, de cijfers kloppen niet.", "pushback"),
         ("Deelt u de mening dat dit een schandaal is? Nee.", "none"),
         ("Is er sprake van fraude? Nee.", "none"),
+        # "Ja." agrees with a finding, or only recognises it; the question's own "onderschrijft u" is the asker's
+        (
+            "Deelt u de conclusie van de Rekenkamer dat de gereedstelling tekortschiet? Ja. Dat blijkt uit de cijfers.",
+            "agree",
+        ),
+        (
+            "Herkent het college het beeld dat de rekenkamer schetst? Ja. Wij baseren ons op de eigen administratie.",
+            "acknowledge",
+        ),
+        ("Onderschrijft u de conclusie van de Inspectie dat het toezicht niet op orde is? Nee.", "pushback"),
+        # the finding fronted, and a document shared (no stance)
+        ("Uw conclusie dat de zorgkantoren onvoldoende zicht hebben op de kwaliteit, deel ik.", "agree"),
+        ("Uw conclusie dat de zorgkantoren onvoldoende zicht hebben op de kwaliteit, deel ik niet.", "pushback"),
+        ("Met deze brief deel ik met uw Kamer het onderzoeksrapport van de Inspectie.", "none"),
+        ("Ik sluit mij niet aan bij de conclusie van de Rekenkamer.", "pushback"),
+        ("Wij kunnen ons niet vinden in de analyse van de rekenkamer.", "pushback"),
+        ("Het college herkent zich niet in de knelpunten die de rekenkamer beschrijft.", "pushback"),
+        # a recommendation adopted, declined or under consideration, in any word order
+        ("De aanbeveling om een centraal register in te richten, voeren wij uit.", "agree"),
+        ("De aanbeveling om een centraal register in te richten, voeren wij niet uit.", "pushback"),
+        ("Aan de aanbeveling om jaarlijks te rapporteren, zal ik geen gevolg geven.", "pushback"),
+        ("Ik ben niet bereid de aanbeveling van de Rekenkamer over een toets vooraf op te volgen.", "pushback"),
+        ("Het college heeft deze aanbeveling inmiddels opgevolgd.", "agree"),
+        (
+            "Uw aanbeveling om de interne controle te versterken, wordt door de Dienst Toeslagen nog bestudeerd.",
+            "acknowledge",
+        ),
+        # the recommendation's own "om ... uit te voeren" and someone else's account adopt nothing
+        ("Ik neem kennis van de aanbeveling om de controle vaker uit te voeren.", "acknowledge"),
+        ("De Raad constateert dat het korps de aanbevelingen heeft opgevolgd.", "none"),
+        ("Welke aanbevelingen van de Algemene Rekenkamer worden overgenomen?", "none"),
+        # a positive finding welcomed; the cause placed elsewhere, or with the sender itself
+        ("Het doet het college deugd dat de rekenkamer oordeelt dat de regelingen voldoen.", "agree"),
+        (
+            "Ik deel de conclusie dat het project vertraagt. Dat is grotendeels te wijten aan de leverancier.",
+            "pushback",
+        ),
+        (
+            "Ik deel de conclusie dat het project vertraagt. Dat is grotendeels te wijten aan Defensie zelf.",
+            "agree",
+        ),
+        (
+            "De wachttijden zijn te lang. De verantwoordelijkheid daarvoor ligt bij de zorgverzekeraars.",
+            "pushback",
+        ),
     ],
 )
 def test_lexicon_cues_negation_and_precedence(text, label):
@@ -72,3 +117,34 @@ def test_hybrid_uses_the_cues_where_words_alone_do_not_tell():
     assert model.predict(["Wij delen de conclusie.", "Wij delen de conclusie niet."]).labels == ["agree", "pushback"]
     assert cue_features("Nee. Dat beeld herken ik niet.")[-2:] == [1.0, 1.0]
     assert cue_features("Ja, dat klopt.")[-2:] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Herkent u het geschetste beeld? Nee. Wij baseren ons op de eigen registratie.", "pushback"),
+        ("Delen Gedeputeerde Staten de conclusie van de rekenkamer dat het toezicht tekortschiet? Ja.", "agree"),
+        (
+            "Herkennen Gedeputeerde Staten het beeld dat de rekenkamer schetst? Ja. Wij baseren ons op cijfers.",
+            "acknowledge",
+        ),
+        ("De aanbeveling om een register in te richten, wijzen wij af.", "pushback"),
+        (
+            "Ik deel de conclusie dat het project vertraagt. Dat is grotendeels te wijten aan de leverancier.",
+            "pushback",
+        ),
+        (
+            "U stelt vast dat de wachttijden zijn opgelopen. Dit valt vooral de zorgverzekeraars te verwijten.",
+            "pushback",
+        ),
+        ("Het college legt de verantwoordelijkheid daarvoor bij de projectontwikkelaars.", "pushback"),
+        ("De Inspectie concludeert dat het aantal zeer zwakke scholen verder is gedaald.", "none"),
+        # the sender's own voice, or a plain stance: the models decide
+        ("De rekenkamer constateert dat de gemeente tijdig betaalt. Ik ben daar blij mee.", None),
+        ("Ik deel de conclusie dat het project vertraagt. Dat is grotendeels te wijten aan ons eigen beleid.", None),
+        ("Ik onderschrijf de bevinding.", None),
+        ("Met deze brief bied ik u het rapport aan.", None),
+    ],
+)
+def test_decisive_label_is_what_the_rule_book_settles_outright(text, label):
+    assert decisive_label(text) == label

@@ -16,6 +16,7 @@ from standpunt.models.combination import (
     choose_gate_threshold,
     fit_combination,
     fold_cue_models,
+    settle_by_rule_book,
 )
 from standpunt.models.model_folder import COMBINATION
 from standpunt.models.prediction import Prediction
@@ -399,3 +400,21 @@ def test_the_evidence_ranker_fits_the_same_fold_cue_models_when_none_are_handed_
     assert own_report["paragraphs"] == 3 * len(TOPICS)  # every stance paragraph, with its marked sentence
     np.testing.assert_array_equal(own, given)
     assert own_report == given_report
+
+
+def test_the_rule_book_settles_what_it_decides_outright_and_leaves_the_rest():
+    """A cause placed outside the sender is pushback even where the models
+    read the agreement before it; a finding only attributed to the
+    investigator is none; a plain agreement keeps the models' scores."""
+    texts = [
+        "Ik onderschrijf de bevinding dat de aangiften te laat zijn verwerkt. Dit is vooral het gevolg van de "
+        "late aanlevering door werkgevers.",
+        "De Inspectie concludeert dat het aantal zeer zwakke scholen verder is gedaald.",
+        "Ik onderschrijf de bevinding dat de aangiften te laat zijn verwerkt.",
+    ]
+    scores = np.array([[0.8, 0.1, 0.05, 0.05], [0.6, 0.2, 0.1, 0.1], [0.8, 0.1, 0.05, 0.05]])
+    settled = settle_by_rule_book(texts, scores)
+    assert [LABELS[i] for i in settled.argmax(axis=1)] == ["pushback", "none", "agree"]
+    assert np.allclose(settled.sum(axis=1), 1.0)
+    assert np.allclose(settled[2], scores[2])
+    assert settled[0, LABELS.index("agree")] == pytest.approx(0.4)  # the models' opinion is halved, not erased

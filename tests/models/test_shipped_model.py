@@ -89,3 +89,24 @@ def test_shipped_evidence_ranker_beats_the_stance_probability_on_held_out_letter
     chosen = record["marked_sentence_chosen"]["all" if shortlist is None else f"top {shortlist}"]
     assert chosen["ranker"] > chosen["stance_probability"]
     assert Combination.load(SHIPPED).evidence_weights is not None
+
+
+@pytest.mark.integration
+def test_shipped_model_holds_the_rule_books_minimal_pairs():
+    """The rule book's conventions as minimal pairs (data/robustness/): the
+    twelve first written and the sets of 64 that helper agents wrote from the
+    rule book alone. The floors are what the shipped model passed when it
+    shipped (README, "The rule book's conventions on minimal pairs"), so a
+    refit or a lexicon change that loses a convention fails here."""
+    from standpunt.models.loading import resolve_model
+
+    predictor = resolve_model(str(SHIPPED))
+    floors = {"pairs.jsonl": 11, "written_a.jsonl": 64, "written_b.jsonl": 60, "written_c.jsonl": 60}
+    for name, floor in floors.items():
+        pairs = [json.loads(line) for line in (ROOT / "data" / "robustness" / name).read_text().splitlines() if line]
+        labels = predictor.predict([pair[side]["text"] for pair in pairs for side in ("a", "b")]).labels
+        passed = sum(
+            (labels[2 * n], labels[2 * n + 1]) == (pair["a"]["label"], pair["b"]["label"])
+            for n, pair in enumerate(pairs)
+        )
+        assert passed >= floor, f"{name}: {passed} of {len(pairs)} pairs pass, {floor} when the model shipped"
