@@ -10,8 +10,10 @@ trained model, so every score table shows what the transformer adds.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -344,6 +346,51 @@ def _causes_elsewhere(text: str) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What the lexicon finds in one paragraph: its label by precedence, the
+    hits per label, and the constructions the rule book settles outright."""
+
+    label: str
+    hits: dict[str, int]
+    answer: str | None  # the label of a "Ja."/"Nee." answer to a quoted question about the finding
+    negated_agreement: bool
+    declined_recommendation: bool
+    cause_elsewhere: bool
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(text: str) -> _Reading:
+    """Cached: the cue model and `decisive_label` read the same paragraph in one predict call."""
+    hits = {label: 0 for label in LABELS}
+    answer = None
+    if "?" in text:
+        for label, patterns in _ANSWERS_COMPILED.items():
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    hits[label] += 1
+                    answer = answer or label
+                    # the question is the asker's: its "deelt u" or "herkent u" is no cue of the sender's
+                    text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+    negated_agreement = False
+    for label, patterns in _COMPILED.items():
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                if label == "agree" and _negated(text, match):
+                    # "ik deel uw conclusie niet": a negated agreement is pushback
+                    hits["pushback"] += 1
+                    negated_agreement = True
+                    continue
+                hits[label] += 1
+    recommendations = _recommendation_hits(text)
+    for label, count in recommendations.items():
+        hits[label] += count
+    causes = _causes_elsewhere(text)
+    hits["pushback"] += causes
+    label = next((stance for stance in STANCES if hits[stance]), "none")  # the rule book's precedence
+    return _Reading(label, hits, answer, negated_agreement, bool(recommendations["pushback"]), bool(causes))
+
+
 class LexiconBaseline:
     name = "lexicon"
 
@@ -352,28 +399,8 @@ class LexiconBaseline:
 
     @staticmethod
     def label_of(text: str) -> tuple[str, dict[str, int]]:
-        hits = {label: 0 for label in LABELS}
-        for label, patterns in _ANSWERS_COMPILED.items():
-            for pattern in patterns:
-                for match in pattern.finditer(text):
-                    hits[label] += 1
-                    # the question is the asker's: its "deelt u" or "herkent u" is no cue of the sender's
-                    text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
-        for label, patterns in _COMPILED.items():
-            for pattern in patterns:
-                for match in pattern.finditer(text):
-                    if label == "agree" and _negated(text, match):
-                        # "ik deel uw conclusie niet": a negated agreement is pushback
-                        hits["pushback"] += 1
-                        continue
-                    hits[label] += 1
-        for label, count in _recommendation_hits(text).items():
-            hits[label] += count
-        hits["pushback"] += _causes_elsewhere(text)
-        for label in STANCES:  # the rule book's precedence
-            if hits[label]:
-                return label, hits
-        return "none", hits
+        reading = _read(text)
+        return reading.label, dict(reading.hits)
 
     def predict(self, texts: list[str]) -> Prediction:
         labels, rows = [], []
@@ -460,28 +487,17 @@ def decisive_label(text: str) -> str | None:
     constructions are rare in real letters (about 30 of 4,483 corpus
     paragraphs), so no model learns them from the corpus; the combination
     applies them after its own scores (models/combination.py)."""
-    answers = {
-        label: any(pattern.search(text) for pattern in patterns) for label, patterns in _ANSWERS_COMPILED.items()
-    }
-    masked = text
-    for patterns in _ANSWERS_COMPILED.values():
-        for pattern in patterns:
-            masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-    negated_agreement = any(
-        _negated(masked, match) for pattern in _COMPILED["agree"] for match in pattern.finditer(masked)
-    )
+    reading = _read(text)
     if (
-        answers["pushback"]
-        or negated_agreement
-        or _recommendation_hits(masked)["pushback"]
-        or _causes_elsewhere(masked)
+        reading.answer == "pushback"
+        or reading.negated_agreement
+        or reading.declined_recommendation
+        or reading.cause_elsewhere
     ):
         return "pushback"
-    if answers["agree"]:
-        return "agree"
-    if answers["acknowledge"]:
-        return "acknowledge"
-    if only_attributed(text) and LexiconBaseline.label_of(text)[0] == "none":
+    if reading.answer in ("agree", "acknowledge"):
+        return reading.answer
+    if reading.label == "none" and only_attributed(text):
         return "none"
     return None
 

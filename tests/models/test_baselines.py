@@ -148,3 +148,16 @@ def test_hybrid_uses_the_cues_where_words_alone_do_not_tell():
 )
 def test_decisive_label_is_what_the_rule_book_settles_outright(text, label):
     assert decisive_label(text) == label
+
+
+def test_settled_labels_reuse_the_cue_models_reading():
+    """predict reads each paragraph for the cue model, then for the labels the
+    rule book settles: the second reading comes from the cache of the first."""
+    from standpunt.models.baselines import _read, cue_features
+
+    text = "Ik deel de conclusie dat het project vertraagt. Dat is grotendeels te wijten aan de leverancier."
+    _read.cache_clear()
+    cue_features(text)
+    misses = _read.cache_info().misses
+    assert decisive_label(text) == "pushback"
+    assert _read.cache_info().misses == misses
