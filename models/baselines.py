@@ -171,22 +171,19 @@ _COMPILED = {label: [re.compile(c, re.I) for c in cues] for label, cues in _CUES
 # the asker's word, not the sender's.
 _QUESTION = r"(?:u|het college|het kabinet|de minister|gedeputeerde staten)"
 _FINDING = r"(?:conclusie|bevinding|analyse|oordeel|beeld|kritiek)"
+# a question asking the sender to recognise the picture, and questions asking it to share or agree with a finding
+_RECOGNISE_QUESTION = rf"\b(?:herkent|herkennen|erkent|erkennen) {_QUESTION}\b[^?]{{0,300}}\?\s*"
+_FINDING_QUESTIONS = [
+    rf"\b(?:deelt|delen|onderschrijft|onderschrijven) {_QUESTION}\b[^?]{{0,40}}\b{_FINDING}[^?]{{0,300}}\?\s*",
+    rf"\b(?:bent u|is {_QUESTION}) het\b[^?]{{0,40}}\beens met\b[^?]{{0,60}}"
+    r"\b(?:conclusie|bevinding|analyse|oordeel|beeld|kritiek|rapport|rekenkamer|inspectie|aanbeveling)[^?]{0,300}"
+    r"\?\s*",
+]
+_NO, _YES = r"neen?\b", r"ja\b"
 _ANSWERS: dict[str, list[str]] = {
-    "pushback": [
-        rf"\b(?:herkent|herkennen|erkent|erkennen) {_QUESTION}\b[^?]{{0,300}}\?\s*neen?\b",
-        rf"\b(?:deelt|delen|onderschrijft|onderschrijven) {_QUESTION}\b[^?]{{0,40}}\b{_FINDING}"
-        r"[^?]{0,300}\?\s*neen?\b",
-        rf"\b(?:bent u|is {_QUESTION}) het\b[^?]{{0,40}}\beens met\b[^?]{{0,60}}"
-        r"\b(?:conclusie|bevinding|analyse|oordeel|beeld|kritiek|rapport|rekenkamer|inspectie|aanbeveling)[^?]{0,300}"
-        r"\?\s*neen?\b",
-    ],
-    "agree": [
-        rf"\b(?:deelt|delen|onderschrijft|onderschrijven) {_QUESTION}\b[^?]{{0,40}}\b{_FINDING}[^?]{{0,300}}\?\s*ja\b",
-        rf"\b(?:bent u|is {_QUESTION}) het\b[^?]{{0,40}}\beens met\b[^?]{{0,60}}"
-        r"\b(?:conclusie|bevinding|analyse|oordeel|beeld|kritiek|rapport|rekenkamer|inspectie|aanbeveling)[^?]{0,300}"
-        r"\?\s*ja\b",
-    ],
-    "acknowledge": [rf"\b(?:herkent|herkennen|erkent|erkennen) {_QUESTION}\b[^?]{{0,300}}\?\s*ja\b"],
+    "pushback": [_RECOGNISE_QUESTION + _NO] + [question + _NO for question in _FINDING_QUESTIONS],
+    "agree": [question + _YES for question in _FINDING_QUESTIONS],
+    "acknowledge": [_RECOGNISE_QUESTION + _YES],
 }
 # Shifting the cause elsewhere to deflect it is pushback (the labels table: "de
 # belangrijkste oorzaak is ..."); a cause the sender places with itself ("ons
