@@ -245,8 +245,9 @@ _CONSIDER = re.compile(
     r"|(?:wordt|worden) (?:\w+ )?(?:bezien|betrokken bij|meegenomen))",
     re.I,
 )
-# the verb belongs to another clause ("om ... te", "het onderzoek dat ... uitgevoerd")
+# the recommendation inside another noun's phrase ("de opvolging van de aanbevelingen")
 _INSIDE_PHRASE = re.compile(r"\b(?:van|op|over|naar|bij|met|uit) (?:de|deze|die|uw|alle|haar) $", re.I)
+# the verb belongs to another clause ("om ... te", "het onderzoek dat ... uitgevoerd")
 _OTHER_CLAUSE = re.compile(r"\b(?:om|dat|die|waarin|waarop|waarmee|welke|of)\b", re.I)
 # someone else's account of the recommendations ("De Raad constateert dat het korps ... heeft opgevolgd",
 # "onderzoekt of de aanbevelingen zijn opgevolgd"), or a question: no stance of the sender's
