@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import subprocess
 import sys
@@ -39,6 +38,7 @@ import standpunt.models.combination as combination  # noqa: E402
 from standpunt.models.combination import fit_combination, fold_cue_models  # noqa: E402
 from standpunt.models.metrics import classification_metrics  # noqa: E402
 from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs, unseen_transformer  # noqa: E402
+from standpunt.pipelines.evaluation.minimal_pairs import pair_texts, pairs_passed, read_pairs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,19 +55,6 @@ def lexicon_at(revision: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def pair_texts(paths: list[Path]) -> list[tuple[str, list[dict]]]:
-    return [
-        (path.name, [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()])
-        for path in paths
-    ]
-
-
-def passed(labels: list[str], pairs: list[dict]) -> int:
-    return sum(
-        (labels[2 * n], labels[2 * n + 1]) == (pair["a"]["label"], pair["b"]["label"]) for n, pair in enumerate(pairs)
-    )
 
 
 def main() -> int:
@@ -91,7 +78,7 @@ def main() -> int:
     real, extra, _, _ = combination_inputs(args.config, Path(args.model) / "metrics.json", EDIT_FILES)
     unseen = ScoredOnce(unseen_transformer(args.model))
     shipped_features = features["after"]
-    pair_sets = pair_texts(args.pairs)
+    pair_sets = [(path.name, read_pairs(path)) for path in args.pairs]
     for seed in args.seeds:
         report = {}
         try:
@@ -110,8 +97,8 @@ def main() -> int:
         metrics = classification_metrics(gold, [module.LexiconBaseline.label_of(t)[0] for t in texts])
         print(f"lexicon {arm}: {metrics['macro_f1']:.3f} (pushback {metrics['per_label']['pushback']['f1']:.3f})")
         for name, pairs in pair_sets:
-            labels = [module.LexiconBaseline.label_of(pair[s]["text"])[0] for pair in pairs for s in ("a", "b")]
-            print(f"  lexicon {arm} on {name}: {passed(labels, pairs)} of {len(pairs)} pairs")
+            labels = [module.LexiconBaseline.label_of(text)[0] for text in pair_texts(pairs)]
+            print(f"  lexicon {arm} on {name}: {pairs_passed(pairs, labels)} of {len(pairs)} pairs")
     return 0
 
 

@@ -11,7 +11,6 @@ per rule, so a larger written set shows which convention a model misses."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -32,22 +31,20 @@ def main() -> int:
     args = parser.parse_args()
     print(describe_machine(), flush=True)
     from standpunt.models.loading import resolve_model
+    from standpunt.pipelines.evaluation.minimal_pairs import pair_outcomes, pair_texts, read_pairs
 
     predictor = resolve_model(args.model)
     for path in args.pairs:
-        pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        texts = [pair[side]["text"] for pair in pairs for side in ("a", "b")]
-        labels = predictor.predict(texts).labels
+        pairs = read_pairs(path)
+        labels = predictor.predict(pair_texts(pairs)).labels
         per_rule: dict[str, list[int]] = {}
-        for n, pair in enumerate(pairs):
-            got = labels[2 * n], labels[2 * n + 1]
-            ok = got == (pair["a"]["label"], pair["b"]["label"])
-            tally = per_rule.setdefault(pair["rule"], [0, 0])
+        for pair, (ok, got) in zip(pairs, pair_outcomes(pairs, labels)):
+            tally = per_rule.setdefault(pair.rule, [0, 0])
             tally[0] += ok
             tally[1] += 1
             if not args.quiet:
                 print(
-                    f"{'pass' if ok else 'FAIL'}  {pair['rule']}: expected {pair['a']['label']}/{pair['b']['label']}"
+                    f"{'pass' if ok else 'FAIL'}  {pair.rule}: expected {pair.labels[0]}/{pair.labels[1]}"
                     f", got {got[0]}/{got[1]}"
                 )
         if len(per_rule) < len(pairs):

@@ -13,6 +13,7 @@ import pytest
 from standpunt.models.config import real_corpus_files
 from standpunt.models.model_folder import ModelFolder
 from standpunt.pipelines.core.corpus import read_records
+from standpunt.pipelines.evaluation.minimal_pairs import pair_texts, pairs_passed, read_pairs
 from tests.conftest import ROOT
 
 SHIPPED = ROOT / "models" / "default"
@@ -103,10 +104,6 @@ def test_shipped_model_holds_the_rule_books_minimal_pairs():
     predictor = resolve_model(str(SHIPPED))
     floors = {"pairs.jsonl": 11, "written_a.jsonl": 64, "written_b.jsonl": 60, "written_c.jsonl": 60}
     for name, floor in floors.items():
-        pairs = [json.loads(line) for line in (ROOT / "data" / "robustness" / name).read_text().splitlines() if line]
-        labels = predictor.predict([pair[side]["text"] for pair in pairs for side in ("a", "b")]).labels
-        passed = sum(
-            (labels[2 * n], labels[2 * n + 1]) == (pair["a"]["label"], pair["b"]["label"])
-            for n, pair in enumerate(pairs)
-        )
+        pairs = read_pairs(ROOT / "data" / "robustness" / name)
+        passed = pairs_passed(pairs, predictor.predict(pair_texts(pairs)).labels)
         assert passed >= floor, f"{name}: {passed} of {len(pairs)} pairs pass, {floor} when the model shipped"
