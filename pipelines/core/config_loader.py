@@ -101,25 +101,50 @@ def parse_override(item: str) -> tuple[list[str], Any]:
     return key.strip().split("."), value
 
 
+def _read_mapping(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """One YAML file's mapping; `extends: OTHER.yaml` (relative to the file)
+    reads OTHER first and lays this file's keys over it, section by section,
+    so an experiment config names only what it changes (configs/ship.yaml)."""
+    if not path.exists():
+        raise ConfigError(f"{path}: config file does not exist")
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: invalid YAML{at}: {getattr(exc, 'problem', exc)}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text") from exc
+    values = loaded or {}
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: top level must be a mapping of keys")
+    base = values.pop("extends", None)
+    if base is None:
+        return values
+    if not isinstance(base, str) or not base.strip():
+        raise ConfigError(f"{path}: 'extends' must name another config file")
+    base_path = (path.parent / base).resolve()
+    if base_path in seen or base_path == path.resolve():
+        raise ConfigError(f"{path}: 'extends' loops back to {base_path.name}")
+    return _laid_over(_read_mapping(base_path, seen + (path.resolve(),)), values)
+
+
+def _laid_over(base: dict, values: dict) -> dict:
+    merged = dict(base)
+    for key, value in values.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _laid_over(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def read_yaml_with_overrides(path: str | Path | None, overrides: list[str] = ()) -> tuple[dict, str]:
     """(mapping, where) from a YAML file and `key=value` overrides, before validation."""
     values: dict = {}
     where = str(path) if path else "defaults"
     if path:
-        path = Path(path)
-        if not path.exists():
-            raise ConfigError(f"{path}: config file does not exist")
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f" (line {mark.line + 1})" if mark else ""
-            raise ConfigError(f"{path}: invalid YAML{at}: {getattr(exc, 'problem', exc)}") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}: not UTF-8 text") from exc
-        values = loaded or {}
-        if not isinstance(values, dict):
-            raise ConfigError(f"{path}: top level must be a mapping of keys")
+        values = _read_mapping(Path(path))
     for item in overrides:
         keys, value = parse_override(item)
         node = values

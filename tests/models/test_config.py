@@ -60,3 +60,39 @@ def test_real_corpus_files_are_the_default_configs_data_real(tmp_path):
     other = tmp_path / "other.yaml"
     other.write_text("data:\n  real: [data/corpus/real_batch6.jsonl]\n")
     assert [path.name for path in real_corpus_files(other)] == ["real_batch6.jsonl"]
+
+
+def test_an_experiment_config_extends_another_and_names_only_what_it_changes(tmp_path):
+    base = tmp_path / "base.yaml"
+    base.write_text(DEFAULT.read_text())
+    (tmp_path / "experiments").mkdir()
+    experiment = tmp_path / "experiments" / "more.yaml"
+    experiment.write_text("extends: ../base.yaml\ndata:\n  folds: 3\ntrain:\n  epochs: 2\n")
+    config = load_config(experiment, ["train.seed=7"])
+    default = load_config(DEFAULT)
+    assert (config.data.folds, config.train.epochs, config.train.seed) == (3, 2, 7)
+    # the rest of each section comes from the base
+    assert config.data.real == default.data.real and config.train.batch_size == default.train.batch_size
+    assert config.model == default.model
+
+
+def test_the_shipped_recipe_is_the_default_one_on_every_letter_it_trained_on():
+    ship = load_config(ROOT / "configs" / "ship.yaml")
+    default = load_config(DEFAULT)
+    assert ship.model == default.model and ship.train == default.train
+    assert set(default.data.real) < set(ship.data.real) and ship.data.folds == 3
+
+
+def test_an_extends_loop_or_a_missing_base_is_a_one_line_error(tmp_path):
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("extends: b.yaml\n")
+    second.write_text("extends: a.yaml\n")
+    with pytest.raises(ConfigError, match="'extends' loops back to a.yaml"):
+        load_config(first)
+    lonely = tmp_path / "c.yaml"
+    lonely.write_text("extends: nowhere.yaml\n")
+    with pytest.raises(ConfigError, match="nowhere.yaml: config file does not exist"):
+        load_config(lonely)
+    (tmp_path / "d.yaml").write_text("extends: [a.yaml]\n")
+    with pytest.raises(ConfigError, match="'extends' must name another config file"):
+        load_config(tmp_path / "d.yaml")
