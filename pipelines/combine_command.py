@@ -25,6 +25,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 # Training-only edits of real paragraphs, written by the rule book (data/corpus/AGREEMENT.md)
 EDIT_FILES = [ROOT / "data" / "corpus" / "counterfactual.jsonl"]
+# The rule book's conventions written out as minimal pairs by four helper agents
+# (data/robustness/written_a..d): training rows for the cue model in every fold
+# (README, "The rule book's conventions on minimal pairs"); written_e judges them.
+PAIR_FILES = [ROOT / "data" / "robustness" / f"written_{name}.jsonl" for name in "abcd"]
 # The sentences that carry each real stance paragraph's label, from two blind passes
 CUE_FILES = sorted((ROOT / "data" / "corpus").glob("cues*.jsonl"))
 
@@ -35,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         "model", type=Path, help="a trained model folder (config.json, weights.safetensors, metrics.json)"
     )
     parser.add_argument(
-        "--config", default=str(ROOT / "configs" / "default.yaml"), help="training config: its data.real files"
+        "--config",
+        default=str(ROOT / "configs" / "ship.yaml"),
+        help="training config: its data.real files (default: the shipped model's recipe, configs/ship.yaml)",
     )
     parser.add_argument(
         "--extra",
@@ -44,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=EDIT_FILES,
         help="training-only edits of real paragraphs (JSONL with origin_letter, text, label); "
         "default: the corpus's counterfactual edits; --extra with no file: none",
+    )
+    parser.add_argument(
+        "--pairs",
+        nargs="*",
+        type=Path,
+        default=PAIR_FILES,
+        help="minimal pairs written from the rule book (data/robustness/ format), both sides of each trained on "
+        "by the cue model in every fold; default: written_a..d; --pairs with no file: none",
     )
     parser.add_argument(
         "--no-gate",
@@ -85,6 +99,23 @@ def read_extra(paths: list[Path]):
     return Paragraphs([r["text"] for r in rows], [r["label"] for r in rows], [r["origin_letter"] for r in rows])
 
 
+def written_paragraphs(paths: list[Path]):
+    """Both sides of every minimal pair in `paths` (data/robustness/) as
+    training rows from no letter (combination.WRITTEN): the rule book's
+    conventions, written out, for the cue model to learn from."""
+    from standpunt.models.combination import WRITTEN, Paragraphs
+    from standpunt.pipelines.core.text import fold
+    from standpunt.pipelines.evaluation.minimal_pairs import read_pairs
+
+    texts, labels, letters = [], [], []
+    for path in paths:
+        for n, pair in enumerate(read_pairs(path)):
+            texts += [fold(text) for text in pair.texts]
+            labels += list(pair.labels)
+            letters += [f"{WRITTEN}{Path(path).name}:{n}"] * 2
+    return Paragraphs(texts, labels, letters)
+
+
 def real_paragraphs(config):
     """Every paragraph of the config's real letters (`data.real`), with its letter."""
     from standpunt.models.combination import Paragraphs
@@ -112,17 +143,29 @@ class CombinationInputs(NamedTuple):
     metrics: dict  # the model folder's metrics.json, which names them
 
 
-def combination_inputs(config_path: str | Path, metrics_path: str | Path, extra_paths: list[Path]):
-    """What `combine` and the benchmarks that refit the combination read.
-    Raises ConfigError, CorpusError, OSError/ValueError (unreadable metrics) or
-    KeyError/TypeError (metrics without the training letter ids)."""
+def combination_inputs(
+    config_path: str | Path,
+    metrics_path: str | Path,
+    extra_paths: list[Path],
+    pair_paths: list[Path] | None = None,
+):
+    """What `combine` and the benchmarks that refit the combination read:
+    `extra` holds the edits of `extra_paths` and both sides of the minimal
+    pairs of `pair_paths` (default PAIR_FILES, as `combine` trains).
+    Raises ConfigError, CorpusError, PairFileError (a ValueError naming the
+    pair file and line),
+    OSError/ValueError (unreadable metrics) or KeyError/TypeError (metrics
+    without the training letter ids)."""
+    from standpunt.models.combination import Paragraphs
     from standpunt.models.config import load_config
 
     config = load_config(config_path)
+    pairs = written_paragraphs(PAIR_FILES if pair_paths is None else pair_paths)
     metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8"))
     trained = set(metrics["dataset"]["train"]["letter_ids"])
-    extra = read_extra([Path(path) for path in extra_paths]) if extra_paths else None
-    return CombinationInputs(real_paragraphs(config), extra, trained, metrics)
+    edits = read_extra([Path(path) for path in extra_paths]) if extra_paths else Paragraphs([], [], [])
+    extra = Paragraphs(edits.texts + pairs.texts, edits.labels + pairs.labels, edits.letters + pairs.letters)
+    return CombinationInputs(real_paragraphs(config), extra if extra.texts else None, trained, metrics)
 
 
 def held_out_ece(report: dict) -> float:
@@ -197,17 +240,21 @@ def scored_by(counts: dict[str, int]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from standpunt.models.combination import fit_combination, fold_cue_models
+    from standpunt.models.combination import WRITTEN, fit_combination, fold_cue_models
     from standpunt.models.model_folder import ModelFolder
     from standpunt.pipelines.core.config_loader import ConfigError
     from standpunt.pipelines.core.corpus import CorpusError
+    from standpunt.pipelines.evaluation.minimal_pairs import PairFileError
 
     args = build_parser().parse_args(argv)
     folder = ModelFolder(args.model)
     metrics_path = folder.metrics_path
     try:
-        real, extra, _, metrics = combination_inputs(args.config, metrics_path, args.extra)
+        real, extra, _, metrics = combination_inputs(args.config, metrics_path, args.extra, args.pairs)
     except ConfigError as exc:
+        print(f"combine: {exc}", file=sys.stderr)
+        return 2
+    except PairFileError as exc:
         print(f"combine: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as exc:
@@ -251,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
         key: value
         for key, value in report.items()
         if key not in ("combination_scores", "heldout_labels", "heldout_letter_ids")
+    }
+    metrics["combination"]["written_pairs"] = {
+        "files": [Path(path).name for path in args.pairs],
+        "texts": sum(letter.startswith(WRITTEN) for letter in (extra.letters if extra else [])),
     }
     metrics["combination"]["temperature"] = combination.temperature
     metrics["combination"]["ece"] = held_out_ece(report)

@@ -12,6 +12,10 @@ from pathlib import Path
 SIDES = ("a", "b")
 
 
+class PairFileError(ValueError):
+    """A pair file that cannot be read; the message names the file and line."""
+
+
 @dataclass(frozen=True)
 class Pair:
     rule: str
@@ -21,8 +25,12 @@ class Pair:
 
 def read_pairs(path: Path) -> list[Pair]:
     """One pair per JSON line: {"rule", "a": {"text", "label"}, "b": {...}}."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise PairFileError(f"{path}: cannot read ({error.__class__.__name__})") from None
     pairs = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -35,7 +43,7 @@ def read_pairs(path: Path) -> list[Pair]:
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise ValueError(f"{path}:{number}: not a minimal pair ({error})") from None
+            raise PairFileError(f"{path}:{number}: not a minimal pair ({error})") from None
     return pairs
 
 

