@@ -31,7 +31,7 @@ from arm_report import print_arms  # noqa: E402
 from combination_refit import ScoredOnce  # noqa: E402
 from machine import describe_machine  # noqa: E402
 
-from standpunt.models.combination import WRITTEN, Paragraphs, fit_combination, fold_cue_models  # noqa: E402
+from standpunt.models.combination import WRITTEN, fit_combination, fold_cue_models  # noqa: E402
 from standpunt.pipelines.combine_command import (  # noqa: E402
     EDIT_FILES,
     combination_inputs,
@@ -41,10 +41,6 @@ from standpunt.pipelines.combine_command import (  # noqa: E402
 from standpunt.pipelines.evaluation.minimal_pairs import pair_texts, pairs_passed, read_pairs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def joined(first: Paragraphs, second: Paragraphs) -> Paragraphs:
-    return Paragraphs(first.texts + second.texts, first.labels + second.labels, first.letters + second.letters)
 
 
 def main() -> int:
@@ -60,7 +56,7 @@ def main() -> int:
     # the edits alone (no written pairs) as the base arm
     real, edits, _, _ = combination_inputs(args.config, args.model / "metrics.json", EDIT_FILES, pair_paths=[])
     written = written_paragraphs(args.train_pairs)
-    arms = {"edits": edits, "edits + pairs": joined(edits, written)}
+    arms = {"edits": edits, "edits + pairs": edits.joined(written)}
     print(
         f"{len(set(real.letters))} real letters, {len(real.texts)} paragraphs; {len(edits.texts)} edits; "
         f"{len(written.texts)} written pair texts from {len(args.train_pairs)} files",
@@ -78,13 +74,13 @@ def main() -> int:
             combination, reports[arm] = fit_combination(
                 unseen, real, extra, seed=seed, cue_models=fold_cue_models(real, extra, seed=seed)
             )
-            passes[arm] = {
-                name: pairs_passed(pairs, combination.combine(pair_texts(pairs), judged_scores[name]).labels)
-                for name, pairs in judged
-            }
+            passes[arm] = []
+            for name, pairs in judged:
+                labels = combination.combine(pair_texts(pairs), judged_scores[name]).labels
+                passes[arm].append((name, pairs_passed(pairs, labels), len(pairs)))
         print_arms(seed, reports, base="edits")
         for arm, counts in passes.items():
-            shown = ", ".join(f"{name} {n} of {len(dict(judged)[name])}" for name, n in counts.items())
+            shown = ", ".join(f"{name} {n} of {total}" for name, n, total in counts)
             print(f"seed {seed} {arm}: pairs passed by the refit on every letter: {shown}", flush=True)
     return 0
 

@@ -479,6 +479,9 @@ class Paragraphs:
             [self.texts[n] for n in rows], [self.labels[n] for n in rows], [self.letters[n] for n in rows]
         )
 
+    def joined(self, other: Paragraphs) -> Paragraphs:
+        return Paragraphs(self.texts + other.texts, self.labels + other.labels, self.letters + other.letters)
+
     def from_letters(self, letters: set[str]) -> Paragraphs:
         """Only the rows of these letters: an edit trains only with the letter it
         was made from (an edit of a letter left out would leak it back in).

@@ -153,9 +153,8 @@ def combination_inputs(
     `extra` holds the edits of `extra_paths` and both sides of the minimal
     pairs of `pair_paths` (default PAIR_FILES, as `combine` trains).
     Raises ConfigError, CorpusError, PairFileError (a ValueError naming the
-    pair file and line),
-    OSError/ValueError (unreadable metrics) or KeyError/TypeError (metrics
-    without the training letter ids)."""
+    pair file and line), OSError/ValueError (unreadable metrics) or
+    KeyError/TypeError (metrics without the training letter ids)."""
     from standpunt.models.combination import Paragraphs
     from standpunt.models.config import load_config
 
@@ -164,7 +163,7 @@ def combination_inputs(
     metrics = json.loads(Path(metrics_path).read_text(encoding="utf-8"))
     trained = set(metrics["dataset"]["train"]["letter_ids"])
     edits = read_extra([Path(path) for path in extra_paths]) if extra_paths else Paragraphs([], [], [])
-    extra = Paragraphs(edits.texts + pairs.texts, edits.labels + pairs.labels, edits.letters + pairs.letters)
+    extra = edits.joined(pairs)
     return CombinationInputs(real_paragraphs(config), extra if extra.texts else None, trained, metrics)
 
 
@@ -251,10 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics_path = folder.metrics_path
     try:
         real, extra, _, metrics = combination_inputs(args.config, metrics_path, args.extra, args.pairs)
-    except ConfigError as exc:
-        print(f"combine: {exc}", file=sys.stderr)
-        return 2
-    except PairFileError as exc:
+    except (ConfigError, PairFileError, CorpusError) as exc:  # each names its file
         print(f"combine: {exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError) as exc:
@@ -266,9 +262,6 @@ def main(argv: list[str] | None = None) -> int:
             "are unknown",
             file=sys.stderr,
         )
-        return 2
-    except CorpusError as exc:
-        print(f"combine: {exc}", file=sys.stderr)
         return 2
     try:
         unseen = unseen_transformer(args.model)

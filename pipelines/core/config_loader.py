@@ -123,10 +123,11 @@ def _read_mapping(path: Path, seen: tuple[Path, ...] = ()) -> dict:
         return values
     if not isinstance(base, str) or not base.strip():
         raise ConfigError(f"{path}: 'extends' must name another config file")
+    chain = seen + (path.resolve(),)
     base_path = (path.parent / base).resolve()
-    if base_path in seen or base_path == path.resolve():
+    if base_path in chain:
         raise ConfigError(f"{path}: 'extends' loops back to {base_path.name}")
-    return _laid_over(_read_mapping(base_path, seen + (path.resolve(),)), values)
+    return _laid_over(_read_mapping(base_path, chain), values)
 
 
 def _laid_over(base: dict, values: dict) -> dict:
