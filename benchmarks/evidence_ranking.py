@@ -59,6 +59,7 @@ from stack_candidates import log, study_arguments  # noqa: E402
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import Combination, letter_folds, stacked_scores  # noqa: E402
 from standpunt.models.evidence_ranker import AUDITOR, FEATURES, SENDER, fit_conditional_logit, is_cue  # noqa: E402
+from standpunt.pipelines.combine_command import unseen_transformer  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.text import split_sentences  # noqa: E402
 
@@ -70,22 +71,25 @@ NAMES = (
     "cue model",
     "sentence model",
     "sentence model vs none",
-    *FEATURES[1:],  # first, last, relative position, log words, names the auditor, sender's voice
+    *FEATURES[1:],  # first, last, relative position, log words, names the auditor, sender's voice, log none
 )
 SHORTLISTS = (2, 3)  # Combination.shortlist sizes compared (predict's summary.evidence_shortlist)
 FEATURE_SETS = {
     "combination + position and length": [0, 5, 6, 7, 8],
     "combination + sentence model": [0, 3, 4],
     "combination + position, length and flags": [0, 5, 6, 7, 8, 9, 10],
+    "combination + position, length, flags and the combination's none (ships)": [0, 5, 6, 7, 8, 9, 10, 11],
     "all": list(range(len(NAMES))),
 }
 
 
-def ranking_units(real, keys, cues, trained) -> list[dict]:
-    """Held-out stance paragraphs of two or more sentences with a marked one."""
+def ranking_units(real, keys, cues, unseen) -> list[dict]:
+    """Stance paragraphs of two or more sentences with a marked one, of the
+    letters a transformer that never saw them can score (the model's held-out
+    letters, or every letter through a cross-fitted model's fold models)."""
     units = []
     for n, (text, label, letter) in enumerate(zip(real.texts, real.labels, real.letters)):
-        if label == "none" or letter in trained or keys[n] not in cues:
+        if label == "none" or not unseen.can_score(letter) or keys[n] not in cues:
             continue
         sentences = split_sentences(text) or [text]
         gold = np.array([is_cue(s, cues[keys[n]]) for s in sentences], dtype=float)
@@ -141,18 +145,18 @@ def features(unit: dict, transformer: np.ndarray, cue: np.ndarray, sentence: np.
             np.log([len(s.split()) for s in unit["sentences"]]),
             [bool(AUDITOR.search(s)) for s in unit["sentences"]],
             [bool(SENDER.search(s)) for s in unit["sentences"]],
+            log(combined[:, LABELS.index("none")]),
         ]
     ).astype(float)
 
 
 def main() -> int:
     args = study_arguments(__doc__)
-    from standpunt.models.onnx_backend import OnnxStanceModel
-
-    real, extra, trained, keys, cues = cue_study_inputs(args.config)
-    units = ranking_units(real, keys, cues, trained)
+    real, extra, _, keys, cues = cue_study_inputs(args.config)
+    unseen = unseen_transformer(SHIPPED)
+    units = ranking_units(real, keys, cues, unseen)
     flat = [s for u in units for s in u["sentences"]]
-    scores = np.asarray(OnnxStanceModel(SHIPPED).predict(flat).scores, dtype=float)
+    scores = unseen.scores(flat, [u["letter"] for u in units for _ in u["sentences"]])
     transformer, start = {}, 0
     for u in units:
         transformer[u["row"]] = scores[start : start + len(u["sentences"])]

@@ -8,8 +8,11 @@ the next sentence answers it in the sender's ("Ik deel die conclusie niet").
 A conditional logit over a paragraph's sentences, fitted by `combine` on the
 annotators' cue sentences (data/corpus/cues*.jsonl) of letters the
 transformer never saw, weighs that probability against where the sentence
-stands, how long it is, and whether it names the auditor or speaks in the
-sender's voice (benchmarks/evidence_ranking.py)."""
+stands, how long it is, whether it names the auditor or speaks in the
+sender's voice, and how sure the combination is that the sentence takes no
+stance at all: a restated finding and an answer to it can share the stance's
+probability, but the restatement reads far more as "none"
+(benchmarks/evidence_ranking.py)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ FEATURES = (
     "log words",
     "names the auditor",
     "sender's voice",
+    "log none probability",
 )
 AUDITOR = re.compile(
     r"\b(?:u (?:constateert|concludeert|stelt|beveelt|geeft aan)|rekenkamer|inspectie|uw rapport|het rapport)", re.I
@@ -43,20 +47,27 @@ def is_cue(sentence: str, cues: list[str]) -> bool:
     return any(sentence and (sentence in cue or cue in sentence) for cue in cues)
 
 
-def sentence_features(sentences: list[str], stance_probabilities: np.ndarray) -> np.ndarray:
+def _log(probabilities) -> np.ndarray:
+    return np.log(np.clip(np.asarray(probabilities, dtype=float), 1e-6, 1.0))
+
+
+def sentence_features(
+    sentences: list[str], stance_probabilities: np.ndarray, none_probabilities: np.ndarray
+) -> np.ndarray:
     """[len(sentences), len(FEATURES)]; positions count over every sentence of
     the paragraph, also where only a shortlist of them was scored."""
     count = len(sentences)
     position = np.arange(count)
     return np.column_stack(
         [
-            np.log(np.clip(np.asarray(stance_probabilities, dtype=float), 1e-6, 1.0)),
+            _log(stance_probabilities),
             position == 0,
             position == count - 1,
             position / max(count - 1, 1),
             np.log([max(len(s.split()), 1) for s in sentences]),
             [bool(AUDITOR.search(s)) for s in sentences],
             [bool(SENDER.search(s)) for s in sentences],
+            _log(none_probabilities),
         ]
     ).astype(float)
 
@@ -90,11 +101,15 @@ def choose_evidence(
     scored = [i for i, row in enumerate(rows) if row is not None]
     if not scored:
         return None
-    probability = np.array([rows[i].get(stance, 0.0) if rows[i] is not None else 0.0 for i in range(len(rows))])
+
+    def column(label: str) -> np.ndarray:
+        return np.array([row.get(label, 0.0) if row is not None else 0.0 for row in rows])
+
+    probability = column(stance)
     if weights is None:
         best = max(scored, key=lambda i: probability[i])
     else:
-        ranks = sentence_features(sentences, probability) @ weights
+        ranks = sentence_features(sentences, probability, column("none")) @ weights
         best = max(scored, key=lambda i: ranks[i])
     return best, float(probability[best])
 
@@ -149,7 +164,8 @@ def fit_evidence_ranker(
     scores of its sentences, each from models that never saw its letter."""
     from standpunt.models.combination import letter_folds
 
-    blocks = [sentence_features(u.sentences, p[:, LABELS.index(u.label)]) for u, p in zip(units, combined)]
+    none = LABELS.index("none")
+    blocks = [sentence_features(u.sentences, p[:, LABELS.index(u.label)], p[:, none]) for u, p in zip(units, combined)]
     sizes = {"all" if size is None else f"top {size}": size for size in dict.fromkeys([shortlist, 2, 3, None])}
     keep = {
         name: [shortlisted(c[:, LABELS.index(u.label)], size) for u, c in zip(units, cue)]

@@ -375,6 +375,20 @@ def test_an_evidence_ranker_is_saved_and_loaded_with_its_combination(tmp_path):
     assert Combination.load(tmp_path).evidence_weights is None
 
 
+def test_a_ranker_saved_before_a_feature_was_added_ranks_as_it_did(tmp_path):
+    """Model folders combined before the "log none probability" feature keep
+    their evidence: the new feature weighs 0 for them."""
+    from standpunt.models.combination import ranker_weights
+    from standpunt.models.evidence_ranker import FEATURES
+
+    older = [name for name in FEATURES if name != "log none probability"]
+    weights = ranker_weights(np.arange(1.0, len(older) + 1), older, tmp_path / "combination.safetensors")
+    assert weights[FEATURES.index("log none probability")] == 0.0
+    assert [weights[FEATURES.index(name)] for name in older] == list(np.arange(1.0, len(older) + 1))
+    with pytest.raises(ValueError, match="combination.safetensors: evidence ranker over .*'tone'"):
+        ranker_weights(np.ones(2), ["log stance probability", "tone"], tmp_path / "combination.safetensors")
+
+
 def test_the_evidence_ranker_fits_the_same_fold_cue_models_when_none_are_handed_in():
     """combine hands fit_for_combination its fold cue models; called alone it
     must fit the same ones (fold_cue_models), or the ranker would learn from

@@ -23,13 +23,29 @@ CLOSING = "Dit licht ik hieronder toe."
 
 
 def test_features_count_positions_over_the_whole_paragraph_and_flag_voices():
-    x = sentence_features([RESTATED, ANSWERED, CLOSING], np.array([0.6, 0.5, 0.0]))
+    x = sentence_features([RESTATED, ANSWERED, CLOSING], np.array([0.6, 0.5, 0.0]), np.array([0.3, 0.1, 0.0]))
     assert x.shape == (3, len(FEATURES))
     column = {name: x[:, i] for i, name in enumerate(FEATURES)}
     assert column["first"].tolist() == [1, 0, 0] and column["last"].tolist() == [0, 0, 1]
     assert column["relative position"].tolist() == [0.0, 0.5, 1.0]
     assert column["names the auditor"][0] == 1 and column["sender's voice"].tolist() == [0, 1, 1]
     assert np.isfinite(column["log stance probability"]).all()  # a probability of 0 is floored, not -inf
+    assert np.isfinite(column["log none probability"]).all()
+    assert column["log none probability"][0] > column["log none probability"][1]
+
+
+def test_a_ranker_weighing_none_prefers_the_sentence_that_takes_a_stance():
+    """A restated finding and the answer to it can share the stance's
+    probability; the restatement reads more as "none"."""
+    sentences = [RESTATED, ANSWERED]
+    rows = [
+        {"pushback": 0.45, "none": 0.50, "agree": 0.03, "acknowledge": 0.02},
+        {"pushback": 0.40, "none": 0.05, "agree": 0.50, "acknowledge": 0.05},
+    ]
+    weights = np.zeros(len(FEATURES))
+    weights[0], weights[FEATURES.index("log none probability")] = 1.0, -1.0
+    assert choose_evidence(sentences, "pushback", rows, weights)[0] == 1
+    assert choose_evidence(sentences, "pushback", rows)[0] == 0  # by the stance probability alone
 
 
 def test_without_a_ranker_the_most_probable_scored_sentence_is_chosen():
@@ -60,6 +76,7 @@ def synthetic_units(n_letters: int = 30) -> tuple[list[RankingUnit], list[np.nda
         units.append(RankingUnit(f"letter-{n}", "pushback", sentences, gold))
         scores = np.full((2, len(LABELS)), 0.1)
         scores[:, j] = np.where(gold > 0, 0.55, 0.65)
+        scores[:, LABELS.index("none")] = 0.2
         combined.append(scores)
         cue.append(scores.copy())
     return units, combined, cue
