@@ -64,7 +64,7 @@ from stack_candidates import log, study_arguments  # noqa: E402
 
 from standpunt.models.baselines import HybridBaseline  # noqa: E402
 from standpunt.models.combination import Combination, letter_folds, stacked_scores  # noqa: E402
-from standpunt.models.evidence_ranker import AUDITOR, FEATURES, SENDER, fit_conditional_logit, is_cue  # noqa: E402
+from standpunt.models.evidence_ranker import FEATURES, fit_conditional_logit, is_cue, sentence_features  # noqa: E402
 from standpunt.pipelines.combine_command import unseen_transformer  # noqa: E402
 from standpunt.pipelines.core.labels import LABELS  # noqa: E402
 from standpunt.pipelines.core.text import split_sentences  # noqa: E402
@@ -134,26 +134,13 @@ def cross_fitted_sentence_scores(real, extra, keys, cues, units, seed: int) -> t
 
 
 def features(unit: dict, transformer: np.ndarray, cue: np.ndarray, sentence: np.ndarray, combination) -> np.ndarray:
-    j = LABELS.index(unit["label"])
-    count = len(unit["sentences"])
-    position = np.arange(count)
+    """NAMES: the shipped ranker's FEATURES (combination first), with the
+    other models' scores of the stance after the combination's."""
+    j, none = LABELS.index(unit["label"]), LABELS.index("none")
     combined = stacked_scores(cue, transformer, combination.weights, combination.bias, combination.temperature)
-    return np.column_stack(
-        [
-            log(combined[:, j]),
-            log(transformer[:, j]),
-            log(cue[:, j]),
-            log(sentence[:, j]),
-            log(sentence[:, j]) - log(sentence[:, LABELS.index("none")]),
-            position == 0,
-            position == count - 1,
-            position / (count - 1),
-            np.log([len(s.split()) for s in unit["sentences"]]),
-            [bool(AUDITOR.search(s)) for s in unit["sentences"]],
-            [bool(SENDER.search(s)) for s in unit["sentences"]],
-            log(combined[:, LABELS.index("none")]),
-        ]
-    ).astype(float)
+    shipped = sentence_features(unit["sentences"], combined[:, j], combined[:, none])
+    others = [log(transformer[:, j]), log(cue[:, j]), log(sentence[:, j]), log(sentence[:, j]) - log(sentence[:, none])]
+    return np.column_stack([shipped[:, :1], *others, shipped[:, 1:]])
 
 
 def main() -> int:

@@ -40,7 +40,7 @@ import numpy as np
 
 from standpunt.models.baselines import HybridBaseline, LexiconBaseline, decisive_label
 from standpunt.models.cue_scorer import CueScorer
-from standpunt.models.evidence_ranker import FEATURES, shortlisted
+from standpunt.models.evidence_ranker import FEATURES, ranker_weights, shortlisted
 from standpunt.models.model_folder import ModelFolder
 from standpunt.models.prediction import Prediction
 from standpunt.models.temperature import fit_temperature, scale_scores
@@ -247,20 +247,6 @@ class Combination:
         if "evidence.weights" in arrays:  # combinations written before the evidence ranker have none
             evidence = ranker_weights(arrays["evidence.weights"], json.loads(metadata["evidence.features"]), path)
         return cls(cue, arrays["stack.weights"], arrays["stack.bias"], float(metadata["temperature"]), gate, evidence)
-
-
-def ranker_weights(weights: np.ndarray, names: list[str], path: Path) -> np.ndarray:
-    """A saved ranker's weights over today's FEATURES. A ranker fitted before a
-    feature was added never used it: weight 0 there ranks its sentences as it
-    always did, so older model folders keep their evidence. A feature this
-    version does not compute cannot be ranked by: ValueError naming the file."""
-    unknown = [name for name in names if name not in FEATURES]
-    if unknown or len(names) != len(weights):
-        raise ValueError(f"{path}: evidence ranker over {names}, this version computes {list(FEATURES)}")
-    full = np.zeros(len(FEATURES))
-    for name, weight in zip(names, weights):
-        full[FEATURES.index(name)] = weight
-    return full
 
 
 def letter_folds(letters: list[str], folds: int, seed: int) -> dict[str, int]:

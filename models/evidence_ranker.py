@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -38,6 +39,20 @@ AUDITOR = re.compile(
     r"\b(?:u (?:constateert|concludeert|stelt|beveelt|geeft aan)|rekenkamer|inspectie|uw rapport|het rapport)", re.I
 )
 SENDER = re.compile(r"\b(?:ik|wij|we|mijn|onze?|het college|het kabinet)\b", re.I)
+
+
+def ranker_weights(weights: np.ndarray, names: list[str], path: Path) -> np.ndarray:
+    """A saved ranker's weights over today's FEATURES. A ranker fitted before a
+    feature was added never used it: weight 0 there ranks its sentences as it
+    always did, so older model folders keep their evidence. A feature this
+    version does not compute cannot be ranked by: ValueError naming the file."""
+    unknown = [name for name in names if name not in FEATURES]
+    if unknown or len(names) != len(weights):
+        raise ValueError(f"{path}: evidence ranker over {names}, this version computes {list(FEATURES)}")
+    full = np.zeros(len(FEATURES))
+    for name, weight in zip(names, weights):
+        full[FEATURES.index(name)] = weight
+    return full
 
 
 def is_cue(sentence: str, cues: list[str]) -> bool:

@@ -378,8 +378,7 @@ def test_an_evidence_ranker_is_saved_and_loaded_with_its_combination(tmp_path):
 def test_a_ranker_saved_before_a_feature_was_added_ranks_as_it_did(tmp_path):
     """Model folders combined before the "log none probability" feature keep
     their evidence: the new feature weighs 0 for them."""
-    from standpunt.models.combination import ranker_weights
-    from standpunt.models.evidence_ranker import FEATURES
+    from standpunt.models.evidence_ranker import FEATURES, ranker_weights
 
     older = [name for name in FEATURES if name != "log none probability"]
     weights = ranker_weights(np.arange(1.0, len(older) + 1), older, tmp_path / "combination.safetensors")

@@ -131,7 +131,7 @@ def test_written_pairs_train_in_every_fold_and_edits_only_beside_their_letter(tm
     assert written.texts == ["Ik deel uw conclusie.", "Ik deel uw conclusie niet."]
     assert written.labels == ["agree", "pushback"]
     edits = Paragraphs(["Ik herken het beeld."], ["acknowledge"], ["L9"])
-    joined = Paragraphs(edits.texts + written.texts, edits.labels + written.labels, edits.letters + written.letters)
+    joined = edits.joined(written)
     # an edit of a letter outside the real letters would leak it; a written pair leaks nothing
     assert joined.from_letters({"L1"}).texts == written.texts
     assert joined.from_letters({"L9"}).texts == edits.texts + written.texts
