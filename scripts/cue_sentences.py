@@ -24,8 +24,8 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "data" / "corpus"
+from standpunt.pipelines.combine_command import CUE_FILES
+from standpunt.pipelines.core.corpus import json_lines
 
 
 def cue_sentence_rows(paths: list[Path]) -> list[dict]:
@@ -34,10 +34,7 @@ def cue_sentence_rows(paths: list[Path]) -> list[dict]:
     is the paragraph itself and would only count it twice."""
     rows = []
     for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            record = json.loads(line)
+        for _, record in json_lines(path):
             if record["label"] == "none" or len(record["sentences"]) < 2:
                 continue
             letter, label = record["id"], record["label"]
@@ -50,7 +47,7 @@ def main(argv: list[str]) -> int:
         print("usage: python scripts/cue_sentences.py OUT.jsonl", file=sys.stderr)
         return 2
     out = Path(argv[0])
-    rows = cue_sentence_rows(sorted(CORPUS.glob("cues*.jsonl")))
+    rows = cue_sentence_rows(CUE_FILES)
     with out.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
