@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="diagonal (default): each model's log-probability of a label counts only toward that label; "
         "full: a free logistic regression over both models' log-probabilities",
     )
+    parser.add_argument(
+        "--prior-weight",
+        type=float,
+        default=None,
+        help="how far the stacker moves from its class-balanced fit toward the labels' real shares, 0 to 1 "
+        "(default: chosen by cross-validation over the letters among 0, 0.1, ..., 1; 0: class-balanced)",
+    )
     return parser
 
 
@@ -239,13 +246,16 @@ def scored_by(counts: dict[str, int]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from standpunt.models.combination import WRITTEN, fit_combination, fold_cue_models
+    from standpunt.models.combination import PRIOR_WEIGHTS, WRITTEN, fit_combination, fold_cue_models
     from standpunt.models.model_folder import ModelFolder
     from standpunt.pipelines.core.config_loader import ConfigError
     from standpunt.pipelines.core.corpus import CorpusError
     from standpunt.pipelines.evaluation.minimal_pairs import PairFileError
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.prior_weight is not None and not 0.0 <= args.prior_weight <= 1.0:
+        parser.error(f"--prior-weight {args.prior_weight}: must lie between 0 and 1")
     folder = ModelFolder(args.model)
     metrics_path = folder.metrics_path
     try:
@@ -274,7 +284,13 @@ def main(argv: list[str] | None = None) -> int:
     cue_models = fold_cue_models(real, extra)  # paragraphs and evidence sentences are scored by the same ones
     try:
         combination, report = fit_combination(
-            unseen, real, extra, gate=not args.no_gate, stacker=args.stacker, cue_models=cue_models
+            unseen,
+            real,
+            extra,
+            gate=not args.no_gate,
+            stacker=args.stacker,
+            cue_models=cue_models,
+            prior_weights=PRIOR_WEIGHTS if args.prior_weight is None else (args.prior_weight,),
         )
     except ValueError as exc:
         print(f"combine: {args.model}: {exc}", file=sys.stderr)
@@ -313,6 +329,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {name:12s} macro-F1 {scores['macro_f1']:.3f}  pushback F1 {scores['pushback_f1']:.3f}", file=sys.stderr
         )
+    prior = report["prior"]
+    balanced = prior["balanced_without_gate"]
+    print(
+        f"  stacker prior weight {prior['weight']} (per fold, chosen on the others: "
+        f"{', '.join(str(w) for w in prior['weight_by_fold'])})"
+        + (f"; class-balanced, without the gate: macro-F1 {balanced['macro_f1']:.3f}" if balanced else ""),
+        file=sys.stderr,
+    )
     gate = report["gate"]
     if gate["threshold"] is None:
         print("  gate: none (the transformer reads every paragraph)", file=sys.stderr)

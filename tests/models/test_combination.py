@@ -431,3 +431,63 @@ def test_the_rule_book_settles_what_it_decides_outright_and_leaves_the_rest():
     assert np.allclose(settled.sum(axis=1), 1.0)
     assert np.allclose(settled[2], scores[2])
     assert settled[0, LABELS.index("agree")] == pytest.approx(0.4)  # the models' opinion is halved, not erased
+
+
+def _imbalanced_noisy_models(rows: int, seed: int = 0):
+    """Two weak models' probabilities for rows where three in four are none,
+    as in real letters: a class-balanced stacker calls stances too often."""
+    rng = np.random.default_rng(seed)
+    gold = rng.choice(len(LABELS), size=rows, p=[0.1, 0.1, 0.05, 0.75])
+    blocks = []
+    for _ in range(2):
+        logits = rng.normal(0, 1, (rows, len(LABELS)))
+        logits[np.arange(rows), gold] += 1.0
+        blocks.append(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))
+    return blocks, [LABELS[g] for g in gold]
+
+
+def test_label_log_prior_is_the_log_share_and_counts_an_unseen_label_once():
+    from standpunt.models.combination import label_log_prior
+
+    prior = label_log_prior(["none", "none", "none", "agree"])
+    assert np.allclose(np.exp(prior), [0.25, 0.25, 0.25, 0.75])  # acknowledge and pushback: never seen, counted once
+    assert prior[LABELS.index("none")] > prior[LABELS.index("agree")]
+
+
+def test_prior_weight_moves_the_balanced_stacker_toward_the_real_shares_and_stays_calibrated():
+    from standpunt.models.combination import fit_stacker, label_log_prior, stack_features, stacked_scores
+
+    (first, second), labels = _imbalanced_noisy_models(3000)
+    balanced = fit_stacker(first, second, labels)
+    weighted = fit_stacker(first, second, labels, prior_weight=1.0)
+    assert np.array_equal(balanced[0], weighted[0])  # the slopes are the balanced fit's
+    assert np.allclose(weighted[1] - balanced[1], label_log_prior(labels))
+    gold = np.array([LABELS.index(label) for label in labels])
+    none = LABELS.index("none")
+    calls, share_of_none = {}, {}
+    for name, (weights, bias, temperature) in (("balanced", balanced), ("weighted", weighted)):
+        scores = stacked_scores(first, second, weights, bias, temperature)
+        calls[name] = int(np.sum(scores.argmax(axis=1) != none))
+        share_of_none[name] = float(scores[:, none].mean())
+    assert calls["balanced"] > 1.5 * np.sum(gold != none)  # stances called far more often than they occur
+    assert calls["weighted"] < calls["balanced"]
+    # what the scores say of none on average: far below its share when balanced, close to it at weight 1
+    assert share_of_none["balanced"] < np.mean(gold == none) - 0.2
+    assert abs(share_of_none["weighted"] - np.mean(gold == none)) < 0.05
+    features = stack_features(first, second)
+    assert not np.allclose(features @ weighted[0].T + weighted[1], features @ balanced[0].T + balanced[1])
+
+
+def test_fit_combination_chooses_the_prior_weight_by_cross_validation_and_records_it():
+    real = corpus()
+    unseen = UnseenTransformer.held_out(blind_transformer, set())
+    _, report = fit_combination(unseen, real, folds=5)
+    prior = report["prior"]
+    assert prior["weight"] in prior["candidates"]
+    assert len(prior["weight_by_fold"]) == 5 and set(prior["weight_by_fold"]) <= set(prior["candidates"])
+    assert prior["balanced_without_gate"]["macro_f1"] > 0.9
+    fixed, fixed_report = fit_combination(unseen, real, folds=5, prior_weights=(0.0,))
+    assert fixed_report["prior"]["weight"] == 0.0 and fixed_report["prior"]["weight_by_fold"] == [0.0] * 5
+    assert fixed_report["without_gate"] == fixed_report["prior"]["balanced_without_gate"]
+    _, weighted_report = fit_combination(unseen, real, folds=5, prior_weights=(0.5,))
+    assert weighted_report["prior"]["weight"] == 0.5 and weighted_report["prior"]["balanced_without_gate"] is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 import yaml
 
 from standpunt.models.combination import Combination
@@ -60,7 +61,26 @@ def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_p
     assert Combination.load(folder).evidence_weights is not None
     # the rule book's minimal pairs trained the cue model: both sides of the 4 x 64 written pairs
     assert record["written_pairs"] == {"files": [p.name for p in PAIR_FILES], "texts": 512}
-    assert "evidence: on" in capsys.readouterr().err
+    # the stacker's prior weight: chosen by cross-validation, the choice per fold recorded
+    assert record["prior"]["weight"] in record["prior"]["candidates"] and len(record["prior"]["weight_by_fold"]) == 5
+    err = capsys.readouterr().err
+    assert "evidence: on" in err and "stacker prior weight" in err
+
+
+def test_combine_holds_a_given_prior_weight_and_refuses_one_outside_0_to_1(tiny_model, tmp_path, capsys):
+    from standpunt.pipelines.core.corpus import read_records
+
+    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
+    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    config = str(_config(tmp_path))
+    with pytest.raises(SystemExit) as stop:
+        main(["combine", str(folder), "--config", config, "--extra", "--prior-weight", "1.5"])
+    assert stop.value.code == 2
+    assert "--prior-weight 1.5: must lie between 0 and 1" in capsys.readouterr().err
+    assert not ModelFolder(folder).combination_path.exists()
+    assert main(["combine", str(folder), "--config", config, "--extra", "--cues", "--prior-weight", "0"]) == 0
+    prior = json.loads(ModelFolder(folder).metrics_path.read_text())["combination"]["prior"]
+    assert prior["weight"] == 0.0 and prior["weight_by_fold"] == [0.0] * 5
 
 
 def test_combine_scores_a_cross_fitted_model_s_letters_with_its_fold_models(tiny_model, tmp_path, capsys):
