@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from arm_report import print_arms  # noqa: E402
 from compare_transformers import memoized_transformer  # noqa: E402
 from machine import describe_machine  # noqa: E402
 
@@ -41,7 +42,6 @@ def main() -> int:
     from standpunt.models.combination import fit_combination, fold_cue_models
     from standpunt.pipelines.combine_command import EDIT_FILES, combination_inputs, unseen_transformer
     from standpunt.pipelines.core.labels import LABELS
-    from standpunt.pipelines.evaluation.bootstrap import paired_letter_bootstrap
     from standpunt.pipelines.evaluation.calibration import reliability
 
     real, extra, _, _ = combination_inputs(args.config, args.model / "metrics.json", EDIT_FILES)
@@ -52,28 +52,17 @@ def main() -> int:
             "balanced": fit_combination(unseen, real, extra, seed=seed, cue_models=cue_models, prior_weights=(0.0,))[1],
             "chosen": fit_combination(unseen, real, extra, seed=seed, cue_models=cue_models)[1],
         }
-        labels = {}
         for name, report in reports.items():
             scores = np.asarray(report["combination_scores"])
-            labels[name] = [LABELS[i] for i in scores.argmax(axis=1)]
             gold = np.array([LABELS.index(label) for label in report["heldout_labels"]])
             ece, _ = reliability(scores.max(axis=1), scores.argmax(axis=1) == gold)
             print(
-                f"seed {seed} {name:9s}: macro-F1 {report['combination']['macro_f1']:.3f} "
-                f"(pushback {report['combination']['pushback_f1']:.3f}), ECE {ece:.3f}, "
-                f"weight {report['prior']['weight']} (by fold {report['prior']['weight_by_fold']}), "
-                f"gate {report['gate']['threshold']} skips {report['gate']['skipped_share']:.0%}",
+                f"seed {seed} {name}: ECE {ece:.3f}, weight {report['prior']['weight']} "
+                f"(by fold {report['prior']['weight_by_fold']}), gate {report['gate']['threshold']} "
+                f"skips {report['gate']['skipped_share']:.0%}",
                 flush=True,
             )
-        report = reports["chosen"]
-        paired = paired_letter_bootstrap(
-            report["heldout_letter_ids"], report["heldout_labels"], labels["balanced"], labels["chosen"], list(LABELS)
-        )
-        print(
-            f"seed {seed}: chosen minus balanced {paired['difference']:+.3f} "
-            f"({paired['low']:+.3f} to {paired['high']:+.3f}; ahead in {paired['better_share']:.0%})",
-            flush=True,
-        )
+        print_arms(seed, reports, base="balanced")  # each gated combination, and chosen minus balanced by letter
     return 0
 
 
