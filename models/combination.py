@@ -363,11 +363,22 @@ def fit_stacker(
         weights, bias, temperature = fit_calibrated_logistic(features, labels)
     else:
         raise ValueError(f"unknown stacker form {form!r} (known: {', '.join(STACKERS)})")
-    if prior_weight:
-        bias = bias + prior_weight * label_log_prior(labels)
-        gold = np.array([LABELS.index(label) for label in labels])
-        temperature = fit_temperature(softmax(features @ weights.T + bias), gold)
-    return weights, bias, float(temperature)
+    return with_prior(features, (weights, bias, float(temperature)), labels, prior_weight)
+
+
+def with_prior(
+    features: np.ndarray, stacker: tuple[np.ndarray, np.ndarray, float], labels: list[str], prior_weight: float
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """A class-balanced stacker (weights, bias, temperature) moved by
+    `prior_weight` toward the shares of `labels`, its temperature refitted on
+    `features` (fit_stacker); weight 0 leaves it as it is. The slopes do not
+    depend on the weight, so a search over weights fits them once."""
+    weights, bias, temperature = stacker
+    if not prior_weight:
+        return weights, bias, temperature
+    bias = bias + prior_weight * label_log_prior(labels)
+    gold = np.array([LABELS.index(label) for label in labels])
+    return weights, bias, float(fit_temperature(softmax(features @ weights.T + bias), gold))
 
 
 def fit_diagonal_logistic(
@@ -590,8 +601,10 @@ def fit_combination(
     for k in range(folds):
         rest = fold_ids != k
         rest_labels = [held.labels[n] for n in np.flatnonzero(rest)]
+        balanced = fit_stacker(cue[rest], transformer[rest], rest_labels, stacker)
+        features = stack_features(cue[rest], transformer[rest])
         for weight, scores in by_weight.items():
-            weights, bias, temperature = fit_stacker(cue[rest], transformer[rest], rest_labels, stacker, weight)
+            weights, bias, temperature = with_prior(features, balanced, rest_labels, weight)
             scores[~rest] = stacked_scores(cue[~rest], transformer[~rest], weights, bias, temperature)
         gate_weights, gate_bias, gate_temperature = fit_gate_stacker(cue[rest], rest_labels)
         cue_alone[~rest] = CueGate(gate_weights, gate_bias, gate_temperature, 1.0).scores(cue[~rest])
