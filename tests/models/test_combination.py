@@ -491,3 +491,16 @@ def test_fit_combination_chooses_the_prior_weight_by_cross_validation_and_record
     assert fixed_report["without_gate"] == fixed_report["prior"]["balanced_without_gate"]
     _, weighted_report = fit_combination(unseen, real, folds=5, prior_weights=(0.5,))
     assert weighted_report["prior"]["weight"] == 0.5 and weighted_report["prior"]["balanced_without_gate"] is None
+
+
+def test_fit_combination_holds_a_given_gate_threshold_and_records_the_rules_choice():
+    real = corpus()
+    unseen = UnseenTransformer.held_out(blind_transformer, set())
+    _, chosen = fit_combination(unseen, real, folds=5)
+    assert chosen["gate"]["rule_threshold"] == chosen["gate"]["threshold"]
+    _, given = fit_combination(unseen, real, folds=5, gate_threshold=1.0)
+    assert given["gate"]["threshold"] == 1.0 and given["gate"]["rule_threshold"] == chosen["gate"]["threshold"]
+    # what the cue model alone gives "none" with certainty is all a threshold of 1 could spare
+    assert given["gate"]["skipped_share"] <= chosen["gate"]["skipped_share"]
+    _, ungated = fit_combination(unseen, real, folds=5, gate=False, gate_threshold=0.5)
+    assert ungated["gate"]["threshold"] is None and ungated["gate"]["skipped_share"] == 0.0

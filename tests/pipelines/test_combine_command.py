@@ -83,6 +83,26 @@ def test_combine_holds_a_given_prior_weight_and_refuses_one_outside_0_to_1(tiny_
     assert prior["weight"] == 0.0 and prior["weight_by_fold"] == [0.0] * 5
 
 
+def test_combine_holds_a_given_gate_threshold_and_refuses_one_outside_0_to_1(tiny_model, tmp_path, capsys):
+    from standpunt.pipelines.core.corpus import read_records
+
+    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
+    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    config = str(_config(tmp_path))
+    for bad, message in (
+        (["--gate-threshold", "0"], "--gate-threshold 0.0: must lie above 0 and at most 1"),
+        (["--gate-threshold", "0.5", "--no-gate"], "--gate-threshold and --no-gate: a threshold needs the gate"),
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(["combine", str(folder), "--config", config, "--extra", *bad])
+        assert stop.value.code == 2 and message in capsys.readouterr().err
+    assert not ModelFolder(folder).combination_path.exists()
+    assert main(["combine", str(folder), "--config", config, "--extra", "--cues", "--gate-threshold", "0.95"]) == 0
+    gate = json.loads(ModelFolder(folder).metrics_path.read_text())["combination"]["gate"]
+    assert gate["threshold"] == 0.95 and "rule_threshold" in gate
+    assert "(given; the rule would choose" in capsys.readouterr().err
+
+
 def test_combine_scores_a_cross_fitted_model_s_letters_with_its_fold_models(tiny_model, tmp_path, capsys):
     """A model trained on every letter leaves none for the stacker; its fold
     models, each trained without some letters, score those instead."""
