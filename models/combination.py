@@ -618,11 +618,12 @@ def fit_combination(
         gate_weights, gate_bias, gate_temperature = fit_gate_stacker(cue[rest], rest_labels)
         cue_alone[~rest] = CueGate(gate_weights, gate_bias, gate_temperature, 1.0).scores(cue[~rest])
     decisive = [decisive_label(text) for text in held.texts]
-    gold_array, decisive_array = np.array(held.labels), np.array(decisive, dtype=object)
+    settled_by_weight = {weight: settle_rows(scores, decisive) for weight, scores in by_weight.items()}  # row by row
+    gold_array = np.array(held.labels)
 
     def prior_f1(weight: float, rows: np.ndarray) -> float:
-        settled = settle_rows(by_weight[weight][rows], list(decisive_array[rows]))
-        return classification_metrics(list(gold_array[rows]), [LABELS[i] for i in settled.argmax(axis=1)])["macro_f1"]
+        predicted = [LABELS[i] for i in settled_by_weight[weight][rows].argmax(axis=1)]
+        return classification_metrics(list(gold_array[rows]), predicted)["macro_f1"]
 
     full = np.zeros_like(cue)
     weight_by_fold = []
@@ -633,7 +634,7 @@ def fit_combination(
     everywhere = np.ones(len(cue), dtype=bool)
     prior_weight = max(prior_weights, key=lambda w: prior_f1(w, everywhere))
     rule_threshold = choose_gate_threshold(cue_alone, full, held.labels) if gate else None
-    threshold = (gate_threshold if gate_threshold is not None else rule_threshold) if gate else None
+    threshold = gate_threshold if gate and gate_threshold is not None else rule_threshold
     skipped = (
         cue_alone[:, LABELS.index("none")] >= threshold if threshold is not None else np.zeros(len(cue), dtype=bool)
     )
@@ -670,7 +671,7 @@ def fit_combination(
             "candidates": list(prior_weights),
             "weight_by_fold": weight_by_fold,
             # the class-balanced stacker (weight 0) on the same folds, without the gate: what the weight changes
-            "balanced_without_gate": scored(settle_rows(by_weight[0.0], decisive)) if 0.0 in by_weight else None,
+            "balanced_without_gate": scored(settled_by_weight[0.0]) if 0.0 in settled_by_weight else None,
         },
         "gate": {
             "threshold": threshold,
