@@ -23,6 +23,16 @@ def _model_copy(tiny_model, tmp_path, metrics: dict):
     return folder
 
 
+def _trained_on_first_letters(tiny_model, tmp_path, trained: int = 40):
+    """A copy of the tiny model that records the first `trained` letters of
+    the bundled real.jsonl as its training letters (the rest it never saw),
+    and every letter id of that file."""
+    from standpunt.pipelines.core.corpus import read_records
+
+    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
+    return _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:trained]}}}), letters
+
+
 def _config(tmp_path):
     config = yaml.safe_load((ROOT / "configs" / "default.yaml").read_text())
     config["data"]["real"] = [str(CORPUS / "real.jsonl")]
@@ -40,10 +50,7 @@ def test_combine_without_recorded_training_letters_is_a_one_line_error(tiny_mode
 
 
 def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_path, capsys):
-    from standpunt.pipelines.core.corpus import read_records
-
-    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
-    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    folder, letters = _trained_on_first_letters(tiny_model, tmp_path)
     assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra"]) == 0
     assert ModelFolder(folder).combination_path.exists()
     record = json.loads(ModelFolder(folder).metrics_path.read_text())["combination"]
@@ -68,10 +75,7 @@ def test_combine_fits_on_unseen_letters_and_records_how_it_did(tiny_model, tmp_p
 
 
 def test_combine_holds_a_given_prior_weight_and_refuses_one_outside_0_to_1(tiny_model, tmp_path, capsys):
-    from standpunt.pipelines.core.corpus import read_records
-
-    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
-    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    folder, _ = _trained_on_first_letters(tiny_model, tmp_path)
     config = str(_config(tmp_path))
     with pytest.raises(SystemExit) as stop:
         main(["combine", str(folder), "--config", config, "--extra", "--prior-weight", "1.5"])
@@ -84,10 +88,7 @@ def test_combine_holds_a_given_prior_weight_and_refuses_one_outside_0_to_1(tiny_
 
 
 def test_combine_holds_a_given_gate_threshold_and_refuses_one_outside_0_to_1(tiny_model, tmp_path, capsys):
-    from standpunt.pipelines.core.corpus import read_records
-
-    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
-    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    folder, _ = _trained_on_first_letters(tiny_model, tmp_path)
     config = str(_config(tmp_path))
     for bad, message in (
         (["--gate-threshold", "0"], "--gate-threshold 0.0: must lie above 0 and at most 1"),
@@ -127,10 +128,7 @@ def test_combine_scores_a_cross_fitted_model_s_letters_with_its_fold_models(tiny
 
 
 def test_combine_without_cue_files_leaves_the_evidence_to_the_probability(tiny_model, tmp_path):
-    from standpunt.pipelines.core.corpus import read_records
-
-    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
-    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    folder, _ = _trained_on_first_letters(tiny_model, tmp_path)
     assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra", "--cues"]) == 0
     assert Combination.load(folder).evidence_weights is None
     assert "evidence" not in json.loads(ModelFolder(folder).metrics_path.read_text())["combination"]
@@ -178,10 +176,7 @@ def test_written_pairs_train_in_every_fold_and_edits_only_beside_their_letter(tm
 
 
 def test_a_broken_pair_file_is_a_one_line_error_naming_it(tiny_model, tmp_path, capsys):
-    from standpunt.pipelines.core.corpus import read_records
-
-    letters = [r["id"] for r in read_records(CORPUS / "real.jsonl")]
-    folder = _model_copy(tiny_model, tmp_path, {"dataset": {"train": {"letter_ids": letters[:40]}}})
+    folder, _ = _trained_on_first_letters(tiny_model, tmp_path)
     broken = tmp_path / "pairs.jsonl"
     broken.write_text('{"rule": "x"}\n')
     assert main(["combine", str(folder), "--config", str(_config(tmp_path)), "--extra", "--pairs", str(broken)]) == 2
